@@ -1,0 +1,127 @@
+# Prêt à dépenser — credit scoring. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_BIN ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+export PYSPARK_PYTHON := $(abspath $(PY))
+export PYSPARK_DRIVER_PYTHON := $(abspath $(PY))
+export OMP_NUM_THREADS ?= 2
+export OMP_WAIT_POLICY ?= PASSIVE
+
+DEMO_CLIENTS ?= 20000
+SEED ?= 42
+DATA_DIR ?= $(if $(wildcard data/raw/application_train.*),data/raw,data/synthetic)
+FEATURES_DIR ?= data/features
+API_PORT ?= 8000
+PORTAL_PORT ?= 8001
+
+say = @printf '\n\033[1m==> %s\033[0m\n' "$(1)"
+
+.PHONY: help
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+# ---------------------------------------------------------------- environment
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(call say,Creating $(VENV) and installing pinned requirements)
+	@command -v $(PYTHON_BIN) >/dev/null || { echo "$(PYTHON_BIN) not found (see runtime.txt)"; exit 1; }
+	test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+.PHONY: venv
+venv: $(VENV)/.installed ## create the virtual environment (idempotent)
+
+.PHONY: system-deps
+system-deps: ## install Chromium + chromedriver (browser tests) and wrk (benchmarks) when missing
+	$(call say,Checking system packages: chromium chromium-driver wrk)
+	@missing=""; for bin in chromium chromedriver wrk; do command -v $$bin >/dev/null || missing="$$missing $$bin"; done; \
+	if [ -z "$$missing" ]; then echo "all present"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver wrk >/dev/null && echo "installed:$$missing"; \
+	else echo "missing:$$missing (browser tests will be skipped; install them with your package manager)"; fi
+
+node_modules/axe-core/axe.min.js: package.json
+	$(call say,Installing axe-core (npm) for the accessibility tests)
+	@if command -v npm >/dev/null; then npm install --silent --no-audit --no-fund; else echo "npm missing: axe tests will be skipped"; fi
+	@touch $@ 2>/dev/null || true
+
+static/vendor/plotly.min.js: $(VENV)/.installed
+	$(call say,Copying Plotly's JavaScript into static/vendor (served locally by whitenoise))
+	mkdir -p static/vendor
+	cp "$$($(PY) -c 'import plotly, pathlib; print(pathlib.Path(plotly.__file__).parent / "package_data" / "plotly.min.js")')" $@
+
+# ---------------------------------------------------------------- pipeline
+data/synthetic/.done: | $(VENV)/.installed
+	$(call say,Generating $(DEMO_CLIENTS) synthetic clients (seven tables) in data/synthetic)
+	$(PY) -m ml synth --clients $(DEMO_CLIENTS) --seed $(SEED) --out data/synthetic
+	touch $@
+
+.PHONY: data
+data: $(VENV)/.installed ## generate synthetic demo data unless real data is in data/raw
+	@if [ "$(DATA_DIR)" = "data/raw" ]; then echo "Using the real Kaggle data in data/raw"; $(PY) -m ml validate --data data/raw; \
+	else $(MAKE) --no-print-directory data/synthetic/.done; fi
+
+.PHONY: features
+features: data ## build the feature tables and dictionary
+	@if [ -f $(FEATURES_DIR)/features_train.parquet ] && [ $(FEATURES_DIR)/features_train.parquet -nt $(DATA_DIR) ]; then echo "features up to date in $(FEATURES_DIR)"; \
+	else printf '\n==> Building features from $(DATA_DIR)\n'; $(PY) -m ml features --data $(DATA_DIR) --out $(FEATURES_DIR); fi
+
+.PHONY: train
+train: features ## train the candidates, register the champion in MLflow
+	@if $(PY) -m ml models --check-champion 2>/dev/null; then echo "a champion is registered (python -m ml models); 'make retrain' trains again"; \
+	else printf '\n==> Training and registering a model\n'; $(PY) -m ml train --features $(FEATURES_DIR); fi
+
+.PHONY: retrain
+retrain: features ## train again (promotes only if the new model beats the champion)
+	$(PY) -m ml train --features $(FEATURES_DIR)
+
+.PHONY: migrate
+migrate: $(VENV)/.installed static/vendor/plotly.min.js
+	$(call say,Migrating both databases and creating demo users and tokens)
+	DJANGO_PROJECT=scoring_api $(PY) manage.py migrate --noinput -v0
+	DJANGO_PROJECT=portal $(PY) manage.py migrate --noinput -v0
+	DJANGO_PROJECT=scoring_api $(PY) manage.py demo_setup
+	DJANGO_PROJECT=portal $(PY) manage.py demo_setup
+
+.PHONY: demo
+demo: train migrate ## everything: venv, data, features, model, both servers (API :8000, portal :8001)
+	$(call say,Starting the API on :$(API_PORT) and the portal on :$(PORTAL_PORT) (Ctrl-C stops both))
+	$(VENV)/bin/honcho -f Procfile.dev start
+
+.PHONY: serve-api
+serve-api: $(VENV)/.installed ## run the scoring API alone on :8000
+	DJANGO_PROJECT=scoring_api $(PY) manage.py runserver $(API_PORT)
+
+.PHONY: serve-portal
+serve-portal: $(VENV)/.installed ## run the portal alone on :8001
+	DJANGO_PROJECT=portal $(PY) manage.py runserver $(PORTAL_PORT)
+
+.PHONY: mlflow-ui
+mlflow-ui: $(VENV)/.installed ## open the MLflow UI on :5000
+	$(VENV)/bin/mlflow ui --backend-store-uri sqlite:///$(CURDIR)/mlruns.db --port 5000
+
+# ---------------------------------------------------------------- quality
+PYTEST := $(VENV)/bin/pytest
+.PHONY: test
+test: $(VENV)/.installed system-deps node_modules/axe-core/axe.min.js static/vendor/plotly.min.js ## run every test (both Django projects)
+	$(call say,Tests: ml + scoring API + delivery)
+	$(PYTEST) --ds=scoring_api.config.settings.test tests/ml tests/scoring_api tests/delivery
+	$(call say,Tests: portal (views, end-to-end, browser))
+	$(PYTEST) --ds=portal.config.settings.test tests/portal
+
+.PHONY: bench
+bench: $(VENV)/.installed ## benchmarks (300k clients); results in reports/bench/
+	$(PY) -m bench.run
+
+.PHONY: clean
+clean: ## remove generated data, models and reports (keeps the venv)
+	rm -rf data/synthetic data/features data/scores reports mlruns.db mlartifacts db
+
+.PHONY: bench-scale
+bench-scale: $(VENV)/.installed ## scale benchmark: 1M (and 3M if it fits) clients, DuckDB and Spark; reports/bench/scale.json
+	$(PY) -m bench.run scale

@@ -1,0 +1,39 @@
+"""Run the benchmarks and write reports/bench/summary.md (not timed unit tests: see README)."""
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import time
+from pathlib import Path
+
+from ml.config import REPORTS_DIR
+
+BENCHMARKS = ["pipeline", "train", "api", "portal", "drift"]
+
+
+def main(argv: list[str]) -> int:
+    names = argv or BENCHMARKS
+    out_dir = REPORTS_DIR / "bench"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    failures = 0
+    for name in names:
+        print(f"\n==> benchmark {name}", flush=True)
+        started = time.perf_counter()
+        try:
+            result = importlib.import_module(f"bench.{name}").main(out_dir)
+        except Exception as error:  # a failed benchmark is reported, the others still run
+            failures += 1
+            result = {"error": f"{type(error).__name__}: {error}"}
+        result["bench_wall_s"] = round(time.perf_counter() - started, 1)
+        (out_dir / f"{name}.json").write_text(json.dumps(result, indent=2, default=str))
+        print(json.dumps(result, indent=2, default=str))
+    lines = ["# Benchmark results", ""]
+    for path in sorted(out_dir.glob("*.json")):
+        lines += [f"## {path.stem}", "", "```json", path.read_text(), "```", ""]
+    (out_dir / "summary.md").write_text("\n".join(lines))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,54 @@
+"""Command line of the pipeline: ``python -m ml <command> [options]``.
+
+Each command lives in a module that provides ``add_arguments(parser, command)`` and
+``run(args) -> int`` (``args.command`` names the command); modules are imported only when their command runs, so ``--help``
+stays fast. Errors of the pipeline (``MLError``) print one line and exit with status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from ml.errors import MLError
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "synth": ("ml.synthetic", "generate synthetic Home Credit tables (all seven)"),
+    "validate": ("ml.data", "validate the seven raw tables of a data directory"),
+    "features": ("ml.features", "build the feature tables and the feature dictionary"),
+    "leakage": ("ml.leakage", "check the features for target leakage"),
+    "train": ("ml.train", "train, compare and register the candidate models"),
+    "models": ("ml.registry", "list registered model versions and aliases"),
+    "promote": ("ml.registry", "move the champion alias to a model version"),
+    "drift": ("ml.drift", "data-drift report, application_train vs application_test"),
+    "score-batch": ("ml.batch", "score a whole portfolio with reason codes"),
+    "report": ("ml.report", "methodology note and slides from the measured results"),
+}
+
+
+def build_parser(argv: list[str]) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m ml", description=__doc__.splitlines()[0])
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        subparser = subparsers.add_parser(name, help=help_text, description=help_text)
+        if argv and argv[0] == name:
+            importlib.import_module(module_name).add_arguments(subparser, name)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
+    module = importlib.import_module(COMMANDS[args.command][0])
+    try:
+        return int(module.run(args) or 0)
+    except MLError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

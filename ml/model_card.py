@@ -1,0 +1,47 @@
+"""A model card (Markdown) per registered version: data, features, metrics, threshold, cost,
+limits and fairness — written from the results of the training run, never by hand."""
+from __future__ import annotations
+
+
+def _table(rows: list[dict], columns: list[tuple[str, str]]) -> list[str]:
+    lines = ["| " + " | ".join(title for _, title in columns) + " |",
+             "| " + " | ".join("---" for _ in columns) + " |"]
+    for row in rows:
+        lines.append("| " + " | ".join("" if row.get(key) is None else str(row.get(key)) for key, _ in columns) + " |")
+    return lines
+
+
+def model_card(results: dict) -> str:
+    champion = results["champion"]
+    holdout = champion["holdout"]
+    registered = results.get("registered", {})
+    data = results["dataset"]
+    lines = [
+        f"# Fiche modèle — {registered.get('name', 'credit-scoring')} v{registered.get('version', '?')}", "",
+        f"- Run MLflow d'entraînement : `{results['run_id']}` ; candidat retenu : **{champion['name']}** "
+        f"(déséquilibre : {champion['imbalance']}).",
+        f"- Données : {data['rows']:,} clients ({data['train_rows']:,} entraînement, {data['holdout_rows']:,} holdout), "
+        f"taux de défaut {data['default_rate']:.2%}, {data['features']} variables, empreinte `{data['fingerprint']}`.",
+        f"- Coût métier : {results['cost']['fn']:g} × faux négatifs + {results['cost']['fp']:g} × faux positifs, par client.",
+        f"- Seuil de refus : **{champion['threshold']:.3f}** sur probabilités calibrées (isotonique, hors-pli) ; "
+        f"valeur de Bayes {champion['bayes_threshold']:.3f}.", "",
+        "## Performances sur le holdout", "",
+        *_table([holdout], [("business_cost", "coût/client"), ("auc", "AUC"), ("accuracy", "accuracy"),
+                            ("precision", "précision"), ("recall", "rappel"), ("f_beta", "F-bêta"),
+                            ("brier", "Brier"), ("refusal_rate", "taux de refus")]), "",
+        f"Explication locale : {champion.get('explain_ms_per_client', '?')} ms par client.", "",
+        "## Variables les plus influentes (|SHAP| moyen)", "",
+        *_table(results["global_importance"][:10], [("feature", "variable"), ("label", "libellé"),
+                                                     ("mean_abs_shap", "|SHAP| moyen")]), "",
+        "## Équité (holdout)", "",
+        *_table(results["fairness"], [("attribute", "attribut"), ("group", "groupe"), ("clients", "clients"),
+                                      ("default_rate", "taux de défaut"), ("auc", "AUC"),
+                                      ("approval_rate", "taux d'accord"), ("business_cost", "coût/client")]), "",
+        "## Limites", "",
+        "- Le sexe n'est pas une variable du modèle ; il sert seulement à mesurer l'équité ci-dessus.",
+        "- Probabilités calibrées sur les scores hors-pli de l'entraînement : à recalibrer si la population dérive "
+        "(voir le rapport de dérive).",
+        "- Les explications SHAP décrivent le modèle, pas une causalité : elles disent ce qui a pesé dans le score.",
+        "- Sur données synthétiques, les performances ne préjugent pas de celles sur données réelles.", "",
+    ]
+    return "\n".join(lines)

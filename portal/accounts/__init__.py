@@ -1,0 +1,1 @@
+"""Advisors: login, the "advisor" group, the audit log of who looked at which client."""

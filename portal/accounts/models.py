@@ -1,0 +1,31 @@
+"""The audit log: every client an advisor viewed, compared or simulated, kept for compliance."""
+from django.conf import settings
+from django.db import models
+
+
+class AuditEntry(models.Model):
+    """One advisor action on one client; written by the views, read-only in the admin."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "consultation"
+        COMPARE = "compare", "comparaison"
+        SIMULATE = "simulate", "simulation (what-if)"
+
+    created_at = models.DateTimeField("date", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="conseiller",
+        on_delete=models.PROTECT,
+        related_name="audit_entries",
+    )
+    action = models.CharField("action", max_length=16, choices=Action.choices)
+    client_id = models.BigIntegerField("client", db_index=True)
+    details = models.JSONField("détails", default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "entrée du journal d'audit"
+        verbose_name_plural = "journal d'audit"
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} {self.client_id}"

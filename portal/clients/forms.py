@@ -1,0 +1,105 @@
+"""Forms of the advisor pages: they validate what the advisor types before it reaches the API,
+with French labels and messages (every field labelled, WCAG 1.3.1 / 3.3.2)."""
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+SEX_CHOICES = [("", "Tous"), ("F", "Femme"), ("M", "Homme")]
+CONTRACT_CHOICES = [("", "Tous"), ("Cash loans", "Prêt personnel"),
+                    ("Revolving loans", "Crédit renouvelable")]
+DECISION_CHOICES = [("", "Toutes"), ("accordé", "Accordé"), ("refusé", "Refusé")]
+AGE_RANGES = {
+    "": ("Toutes", None, None),
+    "18-29": ("18 à 29 ans", 18, 29),
+    "30-39": ("30 à 39 ans", 30, 39),
+    "40-49": ("40 à 49 ans", 40, 49),
+    "50-59": ("50 à 59 ans", 50, 59),
+    "60+": ("60 ans et plus", 60, None),
+}
+GROUP_CHOICES = [("all", "Tous les clients"), ("similar", "Clients similaires")]
+
+
+class SearchForm(forms.Form):
+    """GET filters of the search page; ``api_filters()`` maps them to the API's parameters."""
+
+    search = forms.CharField(label="Identifiant client", required=False, max_length=20,
+                             widget=forms.TextInput(attrs={"inputmode": "numeric",
+                                                           "autocomplete": "off"}))
+    sex = forms.ChoiceField(label="Sexe", choices=SEX_CHOICES, required=False)
+    age = forms.ChoiceField(label="Tranche d'âge",
+                            choices=[(key, value[0]) for key, value in AGE_RANGES.items()],
+                            required=False)
+    income_min = forms.IntegerField(label="Revenus annuels minimum (€)", required=False, min_value=0)
+    income_max = forms.IntegerField(label="Revenus annuels maximum (€)", required=False, min_value=0)
+    contract_type = forms.ChoiceField(label="Type de contrat", choices=CONTRACT_CHOICES,
+                                      required=False)
+    decision = forms.ChoiceField(label="Décision", choices=DECISION_CHOICES, required=False)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def clean_search(self) -> str:
+        value = self.cleaned_data["search"].strip()
+        if value and not value.isdigit():
+            raise forms.ValidationError("L'identifiant client ne contient que des chiffres.")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        low, high = data.get("income_min"), data.get("income_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("income_max", "Le maximum doit être supérieur ou égal au minimum.")
+        return data
+
+    def api_filters(self) -> dict[str, Any]:
+        """The cleaned filters under the API's parameter names (contract: GET /clients)."""
+        data = self.cleaned_data
+        _, age_min, age_max = AGE_RANGES[data.get("age") or ""]
+        return {
+            "search": data.get("search") or None,
+            "sex": data.get("sex") or None,
+            "age_min": age_min,
+            "age_max": age_max,
+            "income_min": data.get("income_min"),
+            "income_max": data.get("income_max"),
+            "contract_type": data.get("contract_type") or None,
+            "decision": data.get("decision") or None,
+        }
+
+
+class CompareForm(forms.Form):
+    """The comparison switches: a feature, a second feature for the scatter, the group."""
+
+    feature = forms.ChoiceField(label="Caractéristique comparée")
+    feature_y = forms.ChoiceField(label="Deuxième caractéristique (nuage de points)")
+    group = forms.ChoiceField(label="Comparer avec", choices=GROUP_CHOICES,
+                              widget=forms.RadioSelect, initial="all")
+
+    def __init__(self, *args: Any, features: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(f["name"], f["label"]) for f in features]
+        self.fields["feature"].choices = choices
+        self.fields["feature_y"].choices = choices
+
+
+class SimulationForm(forms.Form):
+    """What-if values: amounts in euros, sent to POST /score with the client's id."""
+
+    AMT_CREDIT = forms.FloatField(label="Montant du crédit (€)", min_value=1_000, max_value=10_000_000)
+    AMT_ANNUITY = forms.FloatField(label="Annuité du prêt (€)", min_value=100, max_value=1_000_000)
+    AMT_INCOME_TOTAL = forms.FloatField(label="Revenus annuels (€)", min_value=1_000,
+                                        max_value=100_000_000)
+    AMT_GOODS_PRICE = forms.FloatField(label="Prix du bien financé (€)", min_value=0,
+                                       max_value=10_000_000, required=False)
+
+    FIELD_FROM_CLIENT = {"AMT_CREDIT": "credit", "AMT_ANNUITY": "annuity",
+                         "AMT_INCOME_TOTAL": "income", "AMT_GOODS_PRICE": "goods_price"}
+
+    @classmethod
+    def initial_for(cls, client: dict[str, Any]) -> dict[str, Any]:
+        """Start from the client's current application values."""
+        return {name: round(client[key]) if client.get(key) is not None else None
+                for name, key in cls.FIELD_FROM_CLIENT.items()}
+
+    def changes(self) -> dict[str, float]:
+        return {name: value for name, value in self.cleaned_data.items() if value is not None}

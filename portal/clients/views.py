@@ -1,0 +1,208 @@
+"""Advisor pages (thin): read the request, ask the API through ``api_client``, build charts,
+record the audit entry, render. API failures become French error pages in the middleware."""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.accounts.models import AuditEntry
+from portal.accounts.services import audit_record
+from portal.clients import charts
+from portal.clients.api_client import ApiInvalidInput, get_api
+from portal.clients.display import (
+    decision_icon,
+    decision_label,
+    fr_category,
+    fr_percent,
+    fr_value,
+)
+from portal.clients.forms import CompareForm, SearchForm, SimulationForm
+
+SCATTER_POINTS = 300
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """Client search by id and filters; a plain GET form, so it works without JavaScript."""
+    form = SearchForm(request.GET)
+    page_data: dict[str, Any] | None = None
+    if form.is_valid():
+        page = form.cleaned_data.get("page") or 1
+        page_data = get_api().clients(filters=form.api_filters(), page=page)
+        page_data["rows"] = [_result_row(row) for row in page_data.get("results", [])]
+        page_data["page"] = page
+        query = {k: v for k, v in request.GET.items() if k != "page" and v != ""}
+        page_data["previous_url"] = _page_url(query, page - 1) if page_data.get("previous") else None
+        page_data["next_url"] = _page_url(query, page + 1) if page_data.get("next") else None
+    title = "Recherche de clients"
+    if page_data and page_data["page"] > 1:
+        title += f" (page {page_data['page']})"
+    return render(request, "portal/search.html", {"form": form, "results": page_data,
+                                                  "page_title": title})
+
+
+def _page_url(query: dict[str, str], page: int) -> str:
+    return "?" + urlencode({**query, "page": page}) if page > 1 else "?" + urlencode(query)
+
+
+def _result_row(row: dict[str, Any]) -> dict[str, Any]:
+    sex = {"F": "Femme", "M": "Homme"}.get(row.get("sex") or "", "non renseigné")
+    decision = row.get("decision") or ""
+    return {
+        "client_id": row["client_id"],
+        "sex": sex,
+        "age": fr_value(row.get("age_years"), "ans"),
+        "income": fr_value(row.get("income"), "€"),
+        "credit": fr_value(row.get("credit"), "€"),
+        "contract_type": fr_category(row.get("contract_type")),
+        "decision": decision,
+        "decision_label": decision_label(decision) if decision else "non évalué",
+        "decision_icon": decision_icon(decision) if decision else "",
+        "probability": fr_percent(row.get("probability_default")),
+    }
+
+
+@require_GET
+def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
+    """The explained score of one client, with the what-if form."""
+    context = _client_context(client_id)
+    context["simulation_form"] = SimulationForm(initial=SimulationForm.initial_for(context["client"]))
+    audit_record(user=request.user, action=AuditEntry.Action.VIEW, client_id=client_id,
+                 details={"probability_default": context["score"]["probability_default"],
+                          "decision": context["score"]["decision"]})
+    return render(request, "portal/client.html", context)
+
+
+@require_POST
+def client_simulation(request: HttpRequest, client_id: int) -> HttpResponse:
+    """What-if: score the client's application with changed values. The answer is shown as a
+    simulation and never replaces the client's decision (nothing but the audit is stored)."""
+    context = _client_context(client_id)
+    form = SimulationForm(request.POST)
+    context["simulation_form"] = form
+    status = 200
+    if form.is_valid():
+        try:
+            result = get_api().simulate(base_client_id=client_id, changes=form.changes())
+        except ApiInvalidInput as error:
+            for name, messages in error.fields.items():
+                form.add_error(name if name in form.fields else None, messages)
+            if not error.fields:
+                form.add_error(None, error.message)
+            status = 400
+        else:
+            context["simulation"] = _simulation_context(result, context["score"])
+            audit_record(user=request.user, action=AuditEntry.Action.SIMULATE, client_id=client_id,
+                         details={"changes": form.changes(),
+                                  "probability_default": result.get("probability_default"),
+                                  "decision": result.get("decision")})
+    else:
+        status = 400
+    return render(request, "portal/client.html", context, status=status)
+
+
+def _client_context(client_id: int) -> dict[str, Any]:
+    api = get_api()
+    client = api.client(client_id)
+    score = api.score(client_id)
+    return {
+        "client": client,
+        "client_id": client_id,
+        "score": score,
+        "decision": _decision(score),
+        "facts": _facts(client),
+        "charts": [
+            charts.score_gauge(probability=score["probability_default"],
+                               threshold=score["threshold"], decision=score["decision"]),
+            charts.contributions_chart(reasons=score.get("reasons", []),
+                                       base_value=score.get("base_value")),
+        ],
+        "page_title": f"Client {client_id} — score et explication",
+    }
+
+
+def _decision(score: dict[str, Any]) -> dict[str, str]:
+    decision = score["decision"]
+    return {
+        "value": decision,
+        "label": decision_label(decision),
+        "icon": decision_icon(decision),
+        "css": "refused" if decision == "refusé" else "granted",
+        "probability": fr_percent(score["probability_default"]),
+        "threshold": fr_percent(score["threshold"]),
+    }
+
+
+def _simulation_context(result: dict[str, Any], original: dict[str, Any]) -> dict[str, Any]:
+    delta = result["probability_default"] - original["probability_default"]
+    return {
+        "decision": _decision(result),
+        "reasons": result.get("reasons", []),
+        "delta": f"{'+' if delta >= 0 else '−'}{fr_percent(abs(delta))}",
+        "changed": result["decision"] != original["decision"],
+        "chart": charts.contributions_chart(reasons=result.get("reasons", []),
+                                            base_value=result.get("base_value"),
+                                            chart_id="simulation-contributions",
+                                            title="Simulation : ce qui fait monter ou baisser "
+                                                  "le score simulé"),
+    }
+
+
+YES_NO = {True: "oui", False: "non", None: "non renseigné"}
+
+
+def _facts(client: dict[str, Any]) -> list[tuple[str, str]]:
+    """The client's descriptive data in readable French units."""
+    employment = client.get("employment_years")
+    return [
+        ("Sexe", {"F": "Femme", "M": "Homme"}.get(client.get("sex") or "", "non renseigné")),
+        ("Âge", fr_value(client.get("age_years"), "ans")),
+        ("Ancienneté d'emploi",
+         "sans emploi salarié" if employment is None else fr_value(employment, "ans")),
+        ("Revenus annuels", fr_value(client.get("income"), "€")),
+        ("Type de revenus", fr_category(client.get("income_type"), missing="non renseigné")),
+        ("Profession", fr_category(client.get("occupation"), missing="non renseignée")),
+        ("Situation familiale", fr_category(client.get("family_status"), missing="non renseignée")),
+        ("Enfants", fr_value(client.get("children"), "nombre")),
+        ("Niveau d'études", fr_category(client.get("education"), missing="non renseigné")),
+        ("Type de contrat", fr_category(client.get("contract_type"), missing="non renseigné")),
+        ("Montant du crédit", fr_value(client.get("credit"), "€")),
+        ("Annuité", fr_value(client.get("annuity"), "€")),
+        ("Prix du bien financé", fr_value(client.get("goods_price"), "€")),
+        ("Durée du crédit", fr_value(client.get("credit_term_months"), "mois")),
+        ("Propriétaire d'une voiture", YES_NO.get(client.get("owns_car"), "non renseigné")),
+        ("Propriétaire de son logement", YES_NO.get(client.get("owns_realty"), "non renseigné")),
+    ]
+
+
+@require_GET
+def client_compare(request: HttpRequest, client_id: int) -> HttpResponse:
+    """One feature against all or similar clients (histogram) and a two-feature scatter."""
+    api = get_api()
+    features = api.population_features()["features"]
+    defaults = {"feature": features[0]["name"],
+                "feature_y": features[1]["name"] if len(features) > 1 else features[0]["name"],
+                "group": "all"}
+    form = CompareForm({**defaults, **request.GET.dict()}, features=features)
+    choice = form.cleaned_data if form.is_valid() else defaults
+    stats = api.population_stats(feature=choice["feature"], group=choice["group"],
+                                 client_id=client_id)
+    scatter = api.population_scatter(x=choice["feature"], y=choice["feature_y"],
+                                     group=choice["group"], client_id=client_id, n=SCATTER_POINTS)
+    audit_record(user=request.user, action=AuditEntry.Action.COMPARE, client_id=client_id,
+                 details=dict(choice))
+    group_label = "clients similaires" if choice["group"] == "similar" else "tous les clients"
+    context = {
+        "client_id": client_id,
+        "form": form,
+        "stats": stats,
+        "client_value": fr_value(stats.get("client_value"), stats.get("unit")),
+        "group_label": group_label,
+        "charts": [charts.distribution_chart(stats=stats), charts.scatter_chart(scatter=scatter)],
+        "page_title": f"Client {client_id} — comparaison : {stats['label']} ({group_label})",
+    }
+    return render(request, "portal/compare.html", context, status=200 if form.is_valid() else 400)

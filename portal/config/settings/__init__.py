@@ -1,0 +1,1 @@
+"""Settings split by environment (cookiecutter-django style): base, local, production, test."""

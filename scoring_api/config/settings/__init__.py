@@ -1,0 +1,1 @@
+"""Settings of the scoring API: ``base`` (shared), ``local``, ``test``, ``production``."""

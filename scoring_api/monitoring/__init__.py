@@ -1,0 +1,1 @@
+"""Production monitoring of the scoring API: drift, score stability, decisions, latency, alerts."""

@@ -1,0 +1,81 @@
+"""Alerting: compare a run with the configured thresholds; store, log and send each alert.
+
+Sending never breaks the run: an email or webhook failure is logged and the alert stays stored
+(with ``emailed``/``webhook_sent`` False) for the admin to see.
+"""
+from __future__ import annotations
+
+import logging
+
+import requests
+from django.conf import settings
+from django.core.mail import send_mail
+
+from scoring_api.monitoring.conf import setting
+from scoring_api.monitoring.models import Alert, MonitoringRun
+
+logger = logging.getLogger(__name__)
+
+
+def alerts_evaluate(*, run: MonitoringRun) -> list[Alert]:
+    """The alerts of ``run`` (unsaved): one per threshold crossed (strictly above)."""
+    alerts: list[Alert] = []
+
+    def check(kind: str, value: float | None, threshold: float, message: str) -> None:
+        if value is not None and value > threshold:
+            alerts.append(Alert(run=run, kind=kind, value=value, threshold=threshold, message=message))
+
+    limit = setting("DRIFT_SHARE")
+    check(Alert.Kind.FEATURE_DRIFT, run.share_drifted, limit,
+          f"{run.share_drifted or 0:.0%} des variables ont dérivé (seuil {limit:.0%}) : "
+          f"{', '.join(run.drifted_features[:10])}")
+    limit = setting("PSI")
+    check(Alert.Kind.SCORE_PSI, run.score_psi, limit,
+          f"PSI des probabilités de défaut {run.score_psi or 0:.3f} (seuil {limit:.2f})")
+    limit = setting("REFUSAL_RATE_POINTS")
+    if run.refusal_rate is not None and run.reference_refusal_rate is not None:
+        change = abs(run.refusal_rate - run.reference_refusal_rate) * 100
+        check(Alert.Kind.REFUSAL_RATE, change, limit,
+              f"taux de refus {run.refusal_rate:.1%} contre {run.reference_refusal_rate:.1%} en "
+              f"référence ({change:.1f} points, seuil {limit:g})")
+    limit = setting("LATENCY_P99_MS")
+    check(Alert.Kind.LATENCY, run.latency_p99_ms, limit,
+          f"latence p99 {run.latency_p99_ms or 0:.0f} ms (seuil {limit:.0f} ms)")
+    return alerts
+
+
+def alert_send(*, alert: Alert) -> Alert:
+    """Log the alert, email it to MONITORING_ALERT_EMAILS and post it to MONITORING_WEBHOOK_URL."""
+    subject = f"[scoring] Alerte monitoring — {alert.get_kind_display()}"
+    logger.warning("monitoring alert %s: %s", alert.kind, alert.message)
+    recipients = setting("ALERT_EMAILS")
+    if recipients:
+        try:
+            send_mail(subject, _body(alert), settings.DEFAULT_FROM_EMAIL, recipients)
+            alert.emailed = True
+        except Exception as error:  # an SMTP outage must not stop the monitoring
+            logger.error("alert email failed: %s", error)
+    url = setting("WEBHOOK_URL")
+    if url:
+        try:
+            response = requests.post(url, json=_payload(alert, subject), timeout=setting("WEBHOOK_TIMEOUT_S"))
+            response.raise_for_status()
+            alert.webhook_sent = True
+        except requests.RequestException as error:
+            logger.error("alert webhook failed: %s", error)
+    alert.save(update_fields=["emailed", "webhook_sent"])
+    return alert
+
+
+def _body(alert: Alert) -> str:
+    run = alert.run
+    return (f"{alert.message}\n\nFenêtre : {run.window_start:%Y-%m-%d %H:%M} → {run.window_end:%Y-%m-%d %H:%M} "
+            f"({run.n_events} prédictions)\nRapport : {run.report_path}\n")
+
+
+def _payload(alert: Alert, subject: str) -> dict:
+    """Slack/Teams-compatible body (``text``) plus the structured fields."""
+    return {"text": f"{subject}\n{alert.message}", "kind": alert.kind, "value": alert.value,
+            "threshold": alert.threshold, "run_id": alert.run_id,
+            "window_start": alert.run.window_start.isoformat(),
+            "window_end": alert.run.window_end.isoformat()}

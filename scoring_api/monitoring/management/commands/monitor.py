@@ -1,0 +1,77 @@
+"""``python manage.py monitor``: measure the recent prediction events, store the run, alert.
+
+Meant for cron or Heroku Scheduler (e.g. hourly: ``manage.py monitor --hours 24``). Exit 0 when
+the window is empty (message, nothing stored), 1 on a bad argument or missing reference.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from ml.errors import MLError
+from scoring_api.monitoring.conf import setting
+from scoring_api.monitoring.reference import reference_load
+from scoring_api.monitoring.selectors import event_window
+from scoring_api.monitoring.services import EmptyWindow, monitoring_run_create
+
+
+def _moment(value: str) -> datetime:
+    """An ISO 8601 date or datetime; naive values are in the project's time zone."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"not an ISO 8601 date/time: {value!r} (e.g. 2025-01-31T08:00)") from None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+class Command(BaseCommand):
+    help = "Drift, score stability, refusal rate, volume and latency of recent predictions; alerts."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        window = parser.add_mutually_exclusive_group()
+        window.add_argument("--since", help="window start, ISO 8601 (default: --hours before --until)")
+        window.add_argument("--hours", type=float, default=24.0, help="window length (default 24)")
+        parser.add_argument("--until", help="window end, ISO 8601 (default: now)")
+        parser.add_argument("--min-events", type=int, default=None,
+                            help="fewer events than this: nothing measured (default MONITORING_MIN_EVENTS)")
+        parser.add_argument("--model", default=None, help="model URI of the reference (default: champion)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        until = _moment(options["until"]) if options["until"] else timezone.now()
+        if options["since"]:
+            since = _moment(options["since"])
+        elif options["hours"] > 0:
+            since = until - timedelta(hours=options["hours"])
+        else:
+            raise CommandError("--hours must be positive")
+        if since >= until:
+            raise CommandError(f"empty window: --since {since.isoformat()} is not before --until {until.isoformat()}")
+        min_events = options["min_events"] if options["min_events"] is not None else setting("MIN_EVENTS")
+        if not event_window(since=since, until=until).exists():
+            self.stdout.write(f"No prediction between {since.isoformat()} and {until.isoformat()}: nothing to monitor.")
+            return
+        try:
+            reference = reference_load(features_dir=setting("FEATURES_DIR"), rows=setting("REFERENCE_ROWS"),
+                                       top=setting("TOP_FEATURES"), model_uri=options["model"])
+            run = monitoring_run_create(since=since, until=until, reference=reference,
+                                        min_events=min_events, report_dir=setting("REPORTS_DIR"))
+        except EmptyWindow as empty:
+            self.stdout.write(f"{str(empty)[:1].upper()}{str(empty)[1:]}.")
+            return
+        except MLError as error:
+            raise CommandError(str(error)) from None
+        alerts = list(run.alerts.all())
+        self.stdout.write(
+            f"Run {run.pk}: {run.n_events} predictions, refusal rate {run.refusal_rate:.1%}, "
+            f"score PSI {_fmt(run.score_psi)}, drifted features {_fmt(run.share_drifted)}, "
+            f"p99 {_fmt(run.latency_p99_ms)} ms -> {len(alerts)} alert(s)")
+        for alert in alerts:
+            self.stdout.write(self.style.WARNING(f"ALERT {alert.kind}: {alert.message}"))
+        self.stdout.write(f"Report: {run.report_path}")
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"

@@ -1,0 +1,60 @@
+"""The champion model of this worker: loaded once, lazily, and swapped when the registry's
+alias moves (checked at most every ``MODEL_REFRESH_SECONDS``), so a promotion reaches running
+workers without a restart and a request never sees a half-loaded model."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from django.conf import settings
+
+from ml.inference import ScoringModel, load_model, resolve
+
+logger = logging.getLogger(__name__)
+
+
+class ModelStore:
+    def __init__(self, uri: str | None = None) -> None:
+        self._uri = uri
+        self._model: ScoringModel | None = None
+        self._checked_at = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def uri(self) -> str:
+        return self._uri or settings.MODEL_URI
+
+    def get(self) -> ScoringModel:
+        """The current model; raises ``ModelNotFoundError`` when the registry has none."""
+        model = self._model
+        refresh = settings.MODEL_REFRESH_SECONDS
+        if model is not None and (not refresh or time.monotonic() - self._checked_at < refresh):
+            return model
+        with self._lock:
+            if self._model is None:
+                self._model = load_model(self.uri)
+                logger.info("loaded model %s version %s", self._model.name, self._model.version)
+            elif refresh and time.monotonic() - self._checked_at >= refresh:
+                self._swap_if_promoted()
+            self._checked_at = time.monotonic()
+            return self._model
+
+    def _swap_if_promoted(self) -> None:
+        try:
+            _, version, _ = resolve(self.uri)
+        except Exception:  # the registry is unreachable: keep serving the loaded model
+            logger.warning("model registry unreachable; keeping version %s", self._model.version)
+            return
+        if version != self._model.version:
+            self._model = load_model(self.uri)
+            logger.info("champion changed: now version %s", version)
+
+    def reset(self) -> None:
+        """Forget the loaded model (tests, or after changing MODEL_URI)."""
+        with self._lock:
+            self._model = None
+            self._checked_at = 0.0
+
+
+models = ModelStore()

@@ -1,0 +1,200 @@
+"""Reads over the known clients: population scores, search, neighbours, statistics.
+
+Pure functions of a ``Population`` (client_store) and the current ``ScoringModel``; the costly
+parts (scores of every client, the neighbour index) are computed once per worker and model
+version and kept on the population.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+
+from ml.batch_output import read_scores
+from ml.inference import ScoringModel
+from ml.schema import ID_COLUMN
+from scoring_api.scoring.client_store import Population
+
+# Descriptive columns that define "similar clients" (standardised; amounts on a log scale).
+SIMILARITY_COLUMNS = ("AGE_YEARS", "EMPLOYMENT_YEARS", "AMT_INCOME_TOTAL", "AMT_CREDIT",
+                      "AMT_ANNUITY", "CNT_CHILDREN")
+LOG_SCALE = frozenset({"AMT_INCOME_TOTAL", "AMT_CREDIT", "AMT_ANNUITY"})
+COMPARABLE_FEATURES = 20  # features offered for comparison: the model's top ones by |SHAP|
+SCORE_CHUNK = 50_000
+_lock = threading.Lock()
+
+
+def _cached(population: Population, key: tuple, compute):  # noqa: ANN001, ANN202
+    cache = population.__dict__.setdefault("_cache", {})
+    if key not in cache:
+        with _lock:
+            if key not in cache:
+                cache[key] = compute()
+    return cache[key]
+
+
+# --- scores of the whole population -------------------------------------------------------
+
+def population_scores(model: ScoringModel, population: Population) -> pd.Series:
+    """Probability of default of every known client (index SK_ID_CURR), from the batch scores
+    of this model version when ``python -m ml score-batch`` wrote them, else computed here."""
+    def compute() -> pd.Series:
+        table = read_scores(settings.SCORES_DIR, model.name, model.version,
+                            columns=[ID_COLUMN, "probability_default"])
+        if table is not None:
+            batch = table.to_pandas().set_index(ID_COLUMN)["probability_default"]
+            if batch.index.isin(population.ids).all() and len(batch) == len(population.ids):
+                return batch.reindex(population.ids)
+        chunks = [model.predict_proba(np.asarray(population.matrix[start:start + SCORE_CHUNK]))
+                  for start in range(0, len(population.ids), SCORE_CHUNK)]
+        return pd.Series(np.concatenate(chunks), index=population.ids,
+                         name="probability_default")
+
+    return _cached(population, ("scores", model.name, model.version), compute)
+
+
+def decisions(model: ScoringModel, scores: pd.Series) -> pd.Series:
+    return pd.Series(np.where(scores.to_numpy() >= model.threshold, "refusé", "accordé"),
+                     index=scores.index)
+
+
+# --- search -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ClientFilters:
+    search: str = ""
+    sex: str | None = None
+    age_min: float | None = None
+    age_max: float | None = None
+    income_min: float | None = None
+    income_max: float | None = None
+    contract_type: str | None = None
+    decision: str | None = None
+
+
+def search_clients(model: ScoringModel, population: Population,
+                   filters: ClientFilters) -> pd.DataFrame:
+    """Clients matching every given filter, by id, with their score and decision."""
+    clients = population.clients
+    mask = np.ones(len(clients), dtype=bool)
+    if filters.search:
+        mask &= clients.index.astype(str).str.startswith(filters.search.strip())
+    if filters.sex:
+        mask &= (clients["CODE_GENDER"] == filters.sex).to_numpy()
+    for column, low, high in (("AGE_YEARS", filters.age_min, filters.age_max),
+                              ("AMT_INCOME_TOTAL", filters.income_min, filters.income_max)):
+        if low is not None:
+            mask &= (clients[column] >= low).fillna(False).to_numpy()
+        if high is not None:
+            mask &= (clients[column] <= high).fillna(False).to_numpy()
+    if filters.contract_type:
+        mask &= (clients["NAME_CONTRACT_TYPE"] == filters.contract_type).to_numpy()
+    found = clients.loc[mask]
+    scores = population_scores(model, population).reindex(found.index)
+    found = found.assign(probability_default=scores.to_numpy(),
+                         decision=decisions(model, scores).to_numpy())
+    if filters.decision:
+        found = found.loc[found["decision"] == filters.decision]
+    return found.sort_index()
+
+
+# --- similar clients ----------------------------------------------------------------------
+
+def _similarity_space(population: Population) -> tuple[np.ndarray, object]:
+    from sklearn.neighbors import NearestNeighbors
+
+    frame = population.clients.loc[:, list(SIMILARITY_COLUMNS)].astype("float64")
+    frame["EMPLOYMENT_YEARS"] = frame["EMPLOYMENT_YEARS"].fillna(0.0)  # not employed: 0 year
+    for column in LOG_SCALE:
+        frame[column] = np.log1p(frame[column].clip(lower=0))
+    frame = frame.fillna(frame.median())
+    values = frame.to_numpy()
+    scale = values.std(axis=0)
+    values = (values - values.mean(axis=0)) / np.where(scale > 0, scale, 1.0)
+    return values, NearestNeighbors().fit(values)
+
+
+def neighbours(population: Population, client_id: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, distances) of the ``k`` clients most similar to ``client_id`` (itself excluded)."""
+    values, index = _cached(population, ("neighbours",), lambda: _similarity_space(population))
+    position = population.clients.index.get_loc(client_id)
+    k = min(k, len(values) - 1)
+    distances, positions = index.kneighbors(values[position:position + 1], n_neighbors=k + 1)
+    keep = positions[0] != position
+    ids = population.clients.index.to_numpy()[positions[0][keep]][:k]
+    return ids, distances[0][keep][:k]
+
+
+def group_ids(population: Population, group: str, client_id: int | None) -> np.ndarray | None:
+    """Ids of the comparison group: None for all clients, the neighbours for "similar"."""
+    if group != "similar" or client_id is None:
+        return None
+    ids, _ = neighbours(population, client_id, settings.SIMILAR_GROUP_SIZE)
+    return ids
+
+
+# --- statistics -----------------------------------------------------------------------------
+
+def comparable_features(model: ScoringModel, population: Population) -> list[dict]:
+    """The model's most important features (by mean |SHAP|), with their French label."""
+    ranked = [row["feature"] for row in model.global_importance if row["feature"] in model.features]
+    ranked += [f for f in model.features if f not in ranked]
+    return [feature_entry(population, name) for name in ranked[:COMPARABLE_FEATURES]]
+
+
+def feature_entry(population: Population, name: str) -> dict:
+    entry = population.dictionary.get(name, {})
+    return {"name": name, "label": entry.get("label", name), "unit": entry.get("unit", "")}
+
+
+def _finite(values: np.ndarray) -> np.ndarray:
+    return values[np.isfinite(values)]
+
+
+def _group_values(population: Population, feature: str, ids: np.ndarray | None) -> np.ndarray:
+    column = population.column(feature)
+    return column if ids is None else column[population.rows_of(ids)]
+
+
+def feature_stats(population: Population, feature: str, ids: np.ndarray | None,
+                  client_id: int | None, bins: int) -> dict:
+    """Histogram, quantiles and mean of ``feature`` over the group, and where the client sits."""
+    values = _finite(_group_values(population, feature, ids))
+    client_value = None
+    if client_id is not None:
+        value = population.row(client_id)[population.features.index(feature)]
+        client_value = float(value) if np.isfinite(value) else None
+    result = {**feature_entry(population, feature), "n": int(values.size),
+              "histogram": {"edges": [], "counts": []},
+              "quantiles": {f"p{q}": None for q in (10, 25, 50, 75, 90)}, "mean": None,
+              "client_value": client_value, "client_percentile": None}
+    result["feature"] = result.pop("name")
+    if values.size:
+        counts, edges = np.histogram(values, bins=bins)
+        result["histogram"] = {"edges": edges.tolist(), "counts": counts.tolist()}
+        quantiles = np.percentile(values, [10, 25, 50, 75, 90])
+        result["quantiles"] = {f"p{q}": float(v) for q, v in zip((10, 25, 50, 75, 90), quantiles)}
+        result["mean"] = float(values.mean())
+        if client_value is not None:
+            result["client_percentile"] = float((values <= client_value).mean() * 100)
+    return result
+
+
+def scatter_points(model: ScoringModel, population: Population, x: str, y: str,
+                   ids: np.ndarray | None, n: int, seed: int = 0) -> list[dict]:
+    """Up to ``n`` clients of the group (a seeded sample) with both values and their decision."""
+    ids = population.ids if ids is None else ids
+    rows = population.rows_of(ids)
+    xs, ys = population.column(x)[rows], population.column(y)[rows]
+    keep = np.isfinite(xs) & np.isfinite(ys)
+    ids, xs, ys = ids[keep], xs[keep], ys[keep]
+    if ids.size > n:
+        chosen = np.sort(np.random.default_rng(seed).choice(ids.size, size=n, replace=False))
+        ids, xs, ys = ids[chosen], xs[chosen], ys[chosen]
+    scores = population_scores(model, population).reindex(ids)
+    decided = decisions(model, scores).to_numpy()
+    return [{"client_id": int(i), "x": float(a), "y": float(b), "decision": str(d)}
+            for i, a, b, d in zip(ids, xs, ys, decided)]

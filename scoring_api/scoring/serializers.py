@@ -1,0 +1,291 @@
+"""Input validation (query strings, posted applications) and the documented answer shapes
+(OpenAPI). Answers are built as dicts by the services; these classes describe them."""
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ml.schema import APPLICATION_CATEGORIES, SCHEMAS
+
+DECISIONS = ("accordé", "refusé")
+GROUPS = (("all", "tous les clients"), ("similar", "clients similaires"))
+
+
+# --- inputs ---------------------------------------------------------------------------------
+
+class ClientFilterSerializer(serializers.Serializer):
+    search = serializers.RegexField(r"^\d{0,12}$", required=False, allow_blank=True,
+                                    help_text="début de l'identifiant client",
+                                    error_messages={"invalid": "Chiffres uniquement."})
+    sex = serializers.ChoiceField(choices=("F", "M"), required=False, allow_blank=True)
+    age_min = serializers.FloatField(required=False, min_value=0, max_value=120)
+    age_max = serializers.FloatField(required=False, min_value=0, max_value=120)
+    income_min = serializers.FloatField(required=False, min_value=0)
+    income_max = serializers.FloatField(required=False, min_value=0)
+    contract_type = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    decision = serializers.ChoiceField(choices=DECISIONS, required=False, allow_blank=True)
+    page = serializers.IntegerField(required=False, min_value=1)
+
+    def validate(self, attrs: dict) -> dict:
+        for low, high in (("age_min", "age_max"), ("income_min", "income_max")):
+            if attrs.get(low) is not None and attrs.get(high) is not None \
+                    and attrs[low] > attrs[high]:
+                raise serializers.ValidationError({high: [f"Doit être ≥ {low}."]})
+        return attrs
+
+
+class SimilarQuerySerializer(serializers.Serializer):
+    k = serializers.IntegerField(required=False, default=10, min_value=1, max_value=100)
+
+
+class _FeatureField(serializers.CharField):
+    """A feature name the model knows (the view passes the list in the context)."""
+
+    def to_internal_value(self, data):  # noqa: ANN001, ANN201
+        value = super().to_internal_value(data)
+        known = self.context.get("features", ())
+        if value not in known:
+            raise serializers.ValidationError(
+                f"Variable inconnue : « {value} » (voir GET /population/features).")
+        return value
+
+
+class StatsQuerySerializer(serializers.Serializer):
+    feature = _FeatureField()
+    group = serializers.ChoiceField(choices=GROUPS, required=False, default="all")
+    client = serializers.IntegerField(required=False, min_value=1)
+    bins = serializers.IntegerField(required=False, default=20, min_value=2, max_value=100)
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["group"] == "similar" and attrs.get("client") is None:
+            raise serializers.ValidationError(
+                {"client": ["Obligatoire pour comparer aux clients similaires."]})
+        return attrs
+
+
+class ScatterQuerySerializer(serializers.Serializer):
+    x = _FeatureField()
+    y = _FeatureField()
+    group = serializers.ChoiceField(choices=GROUPS, required=False, default="all")
+    client = serializers.IntegerField(required=False, min_value=1)
+    n = serializers.IntegerField(required=False, default=500, min_value=10, max_value=5000)
+
+    validate = StatsQuerySerializer.validate
+
+
+def _application_field(column: str, kind: str) -> serializers.Field:
+    if kind == "string":
+        if column in APPLICATION_CATEGORIES:
+            return serializers.ChoiceField(choices=APPLICATION_CATEGORIES[column],
+                                           required=False, allow_null=True)
+        return serializers.CharField(required=False, allow_null=True, max_length=100)
+    bounds: dict = {}
+    if column.startswith(("AMT_", "CNT_", "OBS_", "DEF_", "OWN_CAR_AGE")):
+        bounds = {"min_value": 0}
+    elif column.startswith("EXT_SOURCE_"):
+        bounds = {"min_value": 0, "max_value": 1}
+    elif column.startswith("DAYS_") and column != "DAYS_EMPLOYED":
+        bounds = {"max_value": 0}
+    return serializers.FloatField(required=False, allow_null=True, **bounds)
+
+
+class ApplicationSerializer(serializers.Serializer):
+    """A raw application (application_train column names); with ``base_client_id``, only the
+    fields that change that client's application (a what-if)."""
+
+    base_client_id = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1,
+        help_text="client stocké dont on part (simulation) ; ses autres valeurs sont gardées")
+
+    def get_fields(self) -> dict:
+        fields = super().get_fields()
+        for column, kind in SCHEMAS["application_test"].columns.items():
+            if column != "SK_ID_CURR":
+                fields[column] = _application_field(column, kind)
+        return fields
+
+    def validate(self, attrs: dict) -> dict:
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {name: ["Champ inconnu (noms des colonnes d'application_train)."]
+                 for name in unknown})
+        if attrs.get("base_client_id") is None:
+            required = ("AMT_INCOME_TOTAL", "AMT_CREDIT")
+            missing = [name for name in required if attrs.get(name) is None]
+            if missing:
+                raise serializers.ValidationError(
+                    {name: ["Obligatoire pour une nouvelle demande."] for name in missing})
+        elif len(attrs) == 1:
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Indiquez au moins une valeur à modifier."]})
+        return attrs
+
+
+# --- answers (documentation of the contract) ------------------------------------------------
+
+class ErrorDetailSerializer(serializers.Serializer):
+    status = serializers.IntegerField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+class ModelRefSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    version = serializers.CharField()
+
+
+class ReasonSerializer(serializers.Serializer):
+    feature = serializers.CharField()
+    label = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
+    display_value = serializers.CharField()
+    unit = serializers.CharField(allow_blank=True)
+    contribution = serializers.FloatField(help_text="contribution SHAP (log-odds)")
+    direction = serializers.ChoiceField(choices=("augmente", "diminue"))
+    sentence = serializers.CharField(help_text="la raison en français clair")
+
+
+class ScoreSerializer(serializers.Serializer):
+    client_id = serializers.IntegerField(allow_null=True)
+    probability_default = serializers.FloatField()
+    decision = serializers.ChoiceField(choices=DECISIONS)
+    threshold = serializers.FloatField()
+    model = ModelRefSerializer()
+    base_value = serializers.FloatField()
+    reasons = ReasonSerializer(many=True)
+    source = serializers.ChoiceField(choices=("realtime", "batch"))
+
+
+class SimulationSerializer(ScoreSerializer):
+    simulation = serializers.BooleanField()
+    input_hash = serializers.CharField()
+
+
+class ClientRowSerializer(serializers.Serializer):
+    client_id = serializers.IntegerField()
+    sex = serializers.CharField(allow_null=True)
+    age_years = serializers.FloatField(allow_null=True)
+    income = serializers.FloatField(allow_null=True)
+    credit = serializers.FloatField(allow_null=True)
+    contract_type = serializers.CharField(allow_null=True)
+    decision = serializers.ChoiceField(choices=DECISIONS)
+    probability_default = serializers.FloatField()
+
+
+class FieldSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    value = serializers.JSONField(allow_null=True)
+    display_value = serializers.CharField()
+    unit = serializers.CharField(allow_blank=True)
+
+
+class ClientDetailSerializer(serializers.Serializer):
+    client_id = serializers.IntegerField()
+    split = serializers.ChoiceField(choices=("train", "test"))
+    sex = serializers.CharField(allow_null=True)
+    age_years = serializers.FloatField(allow_null=True)
+    employment_years = serializers.FloatField(allow_null=True)
+    income = serializers.FloatField(allow_null=True)
+    credit = serializers.FloatField(allow_null=True)
+    annuity = serializers.FloatField(allow_null=True)
+    goods_price = serializers.FloatField(allow_null=True)
+    credit_term_months = serializers.FloatField(allow_null=True)
+    contract_type = serializers.CharField(allow_null=True)
+    family_status = serializers.CharField(allow_null=True)
+    education = serializers.CharField(allow_null=True)
+    income_type = serializers.CharField(allow_null=True)
+    occupation = serializers.CharField(allow_null=True)
+    children = serializers.IntegerField(allow_null=True)
+    owns_car = serializers.BooleanField(allow_null=True)
+    owns_realty = serializers.BooleanField(allow_null=True)
+    fields = FieldSerializer(many=True)
+
+
+class NeighbourSerializer(serializers.Serializer):
+    client_id = serializers.IntegerField()
+    distance = serializers.FloatField()
+    probability_default = serializers.FloatField()
+    decision = serializers.ChoiceField(choices=DECISIONS)
+
+
+class SimilarSerializer(serializers.Serializer):
+    client_id = serializers.IntegerField()
+    k = serializers.IntegerField()
+    features_used = serializers.ListField(child=serializers.CharField())
+    neighbours = NeighbourSerializer(many=True)
+
+
+class FeatureSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    unit = serializers.CharField(allow_blank=True)
+
+
+class FeatureListSerializer(serializers.Serializer):
+    features = FeatureSerializer(many=True)
+
+
+class HistogramSerializer(serializers.Serializer):
+    edges = serializers.ListField(child=serializers.FloatField())
+    counts = serializers.ListField(child=serializers.IntegerField())
+
+
+class StatsSerializer(serializers.Serializer):
+    feature = serializers.CharField()
+    label = serializers.CharField()
+    unit = serializers.CharField(allow_blank=True)
+    group = serializers.ChoiceField(choices=GROUPS)
+    n = serializers.IntegerField()
+    histogram = HistogramSerializer()
+    quantiles = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    mean = serializers.FloatField(allow_null=True)
+    client_value = serializers.FloatField(allow_null=True)
+    client_percentile = serializers.FloatField(allow_null=True)
+
+
+class PointSerializer(serializers.Serializer):
+    client_id = serializers.IntegerField()
+    x = serializers.FloatField()
+    y = serializers.FloatField()
+    decision = serializers.ChoiceField(choices=DECISIONS)
+
+
+class XYSerializer(serializers.Serializer):
+    x = serializers.FloatField(allow_null=True)
+    y = serializers.FloatField(allow_null=True)
+
+
+class ScatterSerializer(serializers.Serializer):
+    x = FeatureSerializer()
+    y = FeatureSerializer()
+    group = serializers.ChoiceField(choices=GROUPS)
+    points = PointSerializer(many=True)
+    client = XYSerializer(allow_null=True)
+
+
+class ImportanceSerializer(serializers.Serializer):
+    feature = serializers.CharField()
+    label = serializers.CharField()
+    mean_abs_shap = serializers.FloatField()
+
+
+class ModelInfoSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    version = serializers.CharField()
+    run_id = serializers.CharField()
+    threshold = serializers.FloatField()
+    metrics = serializers.DictField()
+    global_importance = ImportanceSerializer(many=True)
+
+
+class HealthSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=("ok", "unavailable"))
+    model = ModelRefSerializer(required=False)
+    clients = serializers.IntegerField(required=False)
+    reason = serializers.CharField(required=False)

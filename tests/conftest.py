@@ -1,0 +1,14 @@
+"""Shared fixtures: a tiny real synthetic dataset, its features and a real model registered in a
+temporary MLflow registry, built once per test session (see tests/fixtures/)."""
+import os
+
+# Before LightGBM's OpenMP runtime starts: idle threads sleep instead of spinning, so tests
+# stay fast on a small machine shared with other processes (see ml.config.LIGHTGBM_THREADS).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+pytest_plugins = [
+    "tests.fixtures.paths",
+    "tests.fixtures.data",
+    "tests.fixtures.features",
+    "tests.fixtures.model",
+]

@@ -1,0 +1,127 @@
+"""Headless Chromium for the browser tests: the system browser and driver, isolated profile,
+axe-core injection, screenshots (reports/screenshots/, used by the slides), 200 % zoom emulation."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ml.config import PROJECT_ROOT, REPORTS_DIR
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+AXE_JS = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = REPORTS_DIR / "screenshots"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WIDTH, HEIGHT = 1280, 900
+
+
+def missing_browser() -> str | None:
+    """Why the browser tests cannot run here, or None."""
+    chromium = shutil.which("chromium") or (str(CHROMIUM) if CHROMIUM.exists() else None)
+    driver = shutil.which("chromedriver") or (str(CHROMEDRIVER) if CHROMEDRIVER.exists() else None)
+    if not chromium or not driver:
+        return "headless Chromium + chromedriver not found (make system-deps installs them)"
+    return None
+
+
+def start_chromium() -> tuple[Any, str]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="portal-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or str(CHROMIUM)
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", f"--user-data-dir={profile}",
+                 f"--window-size={WIDTH},{HEIGHT}", "--lang=fr-FR"):
+        options.add_argument(flag)
+    service = Service(shutil.which("chromedriver") or str(CHROMEDRIVER))
+    driver = webdriver.Chrome(service=service, options=options)
+    driver.set_page_load_timeout(30)
+    driver.set_script_timeout(60)
+    return driver, profile
+
+
+def run_axe(driver: Any) -> list[dict[str, Any]]:
+    """axe-core's violations for the WCAG 2.1 A/AA tags on the current page."""
+    driver.execute_script(AXE_JS.read_text())
+    return driver.execute_async_script(
+        """
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: "tag", values: arguments[0]}})
+          .then(result => done(result.violations.map(v => ({
+              id: v.id, impact: v.impact, help: v.help,
+              nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " :: " + n.failureSummary)}))))
+          .catch(error => done([{id: "axe-error", help: String(error), nodes: []}]));
+        """,
+        AXE_TAGS,
+    )
+
+
+def screenshot(driver: Any, name: str, *, scale: int = 1) -> Path:
+    """A full-page PNG in reports/screenshots/ (one slide each), at the current CSS width;
+    ``scale=2`` keeps the 200 % zoom emulation and goes to reports/screenshots/zoom-200/."""
+    folder = SCREENSHOTS if scale == 1 else SCREENSHOTS / f"zoom-{100 * scale}"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    width = driver.execute_script("return window.innerWidth")
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": min(int(height), 6000), "deviceScaleFactor": scale,
+        "mobile": False})
+    driver.save_screenshot(str(path))
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    return path
+
+
+def zoom_200(driver: Any) -> None:
+    """What a 200 % browser zoom does to layout: half as many CSS pixels across, drawn at 2x."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": WIDTH // 2, "height": HEIGHT // 2, "deviceScaleFactor": 2, "mobile": False})
+
+
+LAYOUT_PROBLEMS_JS = """
+const main = document.querySelector("main");
+const problems = [];
+const viewport = document.documentElement.clientWidth;
+if (document.documentElement.scrollWidth > viewport + 1) {
+  problems.push("page scrolls horizontally: " + document.documentElement.scrollWidth + " > " + viewport);
+}
+const selector = "h1, h2, h3, p, label, input, select, button, dt, dd, summary, legend, nav a, header a";
+const boxes = [...document.querySelectorAll(selector)]
+  .filter(el => !el.closest(".chart-canvas") && !el.closest(".visually-hidden") && !el.closest(".table-scroll")
+           && !el.classList.contains("skip-link") && el.offsetParent !== null)
+  .map(el => [el, el.getBoundingClientRect()])
+  .filter(([el, r]) => r.width > 0 && r.height > 0);
+for (const [el, r] of boxes) {
+  if (main.contains(el) && r.right > viewport + 1) problems.push("cut off on the right: " + el.outerHTML.slice(0, 80));
+}
+for (const canvas of document.querySelectorAll(".chart-canvas")) {
+  const frame = canvas.getBoundingClientRect();
+  for (const text of canvas.querySelectorAll("svg text")) {
+    const r = text.getBoundingClientRect();
+    if (r.width === 0 || !text.textContent.trim()) continue;
+    if (r.left < frame.left - 1 || r.right > frame.right + 1) {
+      problems.push("chart text cut off in #" + canvas.id + ": " + text.textContent.slice(0, 60));
+    }
+  }
+}
+for (let i = 0; i < boxes.length; i++) {
+  for (let j = i + 1; j < boxes.length; j++) {
+    const [a, ra] = boxes[i], [b, rb] = boxes[j];
+    if (a.contains(b) || b.contains(a)) continue;
+    const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+    const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+    if (w > 2 && h > 2) problems.push("overlap: " + a.outerHTML.slice(0, 60) + " / " + b.outerHTML.slice(0, 60));
+  }
+}
+return problems;
+"""
+
+
+def layout_problems(driver: Any) -> list[str]:
+    """Horizontal scrolling of the page, content or chart text cut off, or text boxes overlapping."""
+    return driver.execute_script(LAYOUT_PROBLEMS_JS)

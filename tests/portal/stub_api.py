@@ -1,0 +1,97 @@
+"""A small real HTTP server that answers like the scoring API (from ``fakes``), in a thread:
+used where `responses` cannot fake the network (live-server browser tests, a slow API)."""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from tests.portal import fakes
+
+
+def answer(method: str, path: str, query: dict[str, str], body: dict[str, Any]) -> tuple[int, dict]:
+    """The contract's answer for one request (unknown client id 404 = 999)."""
+    parts = [part for part in path.split("/") if part]
+    if "999" in parts or query.get("client") == "999":
+        return 404, fakes.error(404, "client_not_found", "Client 999 inconnu.")
+    if method == "POST" and parts == ["score"]:
+        probability = 0.05 if float(body.get("AMT_CREDIT", 1e9)) < 200_000 else 0.3
+        return 200, fakes.score(int(body["base_client_id"]), probability, simulation=True,
+                                input_hash="0" * 64)
+    if parts == ["health"]:
+        return 200, {"status": "ok", "model": {"name": "credit-scoring", "version": "3"}, "clients": 5000}
+    if parts == ["clients"]:
+        return 200, fakes.clients_page(12, count=40, next_page="next" if query.get("page", "1") == "1" else None,
+                                       previous=None if query.get("page", "1") == "1" else "prev")
+    if parts[:1] == ["clients"] and len(parts) == 2:
+        return 200, fakes.client(int(parts[1]))
+    if parts[:1] == ["score"] and len(parts) == 2:
+        return 200, fakes.score(int(parts[1]))
+    if parts == ["population", "features"]:
+        return 200, {"features": fakes.FEATURES}
+    if parts == ["population", "stats"]:
+        return 200, fakes.stats(query["feature"], query.get("group", "all"))
+    if parts == ["population", "scatter"]:
+        return 200, fakes.scatter(query["x"], query["y"], query.get("group", "all"))
+    return 404, fakes.error(404, "not_found", "Inconnu.")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    delay_s = 0.0
+    drops_left = [0]  # connections to drop without an answer (a worker restarting)
+    requests_seen = [0]
+
+    def _reply(self, method: str) -> None:
+        self.requests_seen[0] += 1
+        if self.drops_left[0] > 0:
+            self.drops_left[0] -= 1
+            self.close_connection = True
+            return
+        url = urlparse(self.path)
+        query = {key: values[-1] for key, values in parse_qs(url.query).items()}
+        length = int(self.headers.get("Content-Length") or 0)
+        body = json.loads(self.rfile.read(length) or b"{}") if length else {}
+        if self.delay_s:
+            time.sleep(self.delay_s)
+        status, payload = answer(method, url.path, query, body)
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        try:
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self._reply("GET")
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._reply("POST")
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def stub_api(*, delay_s: float = 0.0, drop_first: int = 0,
+             seen: list[int] | None = None) -> Iterator[str]:
+    """Start the stub on a free local port; yields its base URL. ``drop_first`` connections
+    are closed without an answer; ``seen`` (a one-item list) counts the requests received."""
+    handler = type("Handler", (_Handler,), {"delay_s": delay_s, "drops_left": [drop_first],
+                                            "requests_seen": seen if seen is not None else [0]})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

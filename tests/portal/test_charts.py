@@ -1,0 +1,164 @@
+"""Accessibility of the charts (WCAG 2.1): text alternatives (1.1.1), not colour alone (1.4.1),
+contrast of the palette against the background (1.4.3)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.template.loader import render_to_string
+from django.utils.html import escape
+
+from portal.clients import charts
+from tests.portal import fakes
+from tests.portal.contrast import contrast_ratio
+
+
+def test_contrast_formula_matches_known_values():
+    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)  # famous fail
+
+
+@pytest.mark.parametrize("name", sorted(charts.PALETTE))
+def test_palette_reaches_4_5_to_1_on_the_background(name):
+    assert contrast_ratio(charts.PALETTE[name], charts.BACKGROUND) >= 4.5
+
+
+def _colour_values(node: object, key: str = "") -> list[str]:
+    """Every value the figure gives to a ``*color`` / ``colorway`` property, however written."""
+    if isinstance(node, dict):
+        return [colour for name, value in node.items() for colour in _colour_values(value, name)]
+    if isinstance(node, list):
+        return [colour for item in node for colour in _colour_values(item, key)]
+    is_colour_key = key.lower().endswith("color") or key == "colorway"
+    return [str(node)] if is_colour_key and node is not None else []
+
+
+def _all_chart_colours(figure: dict) -> set[str]:
+    found = set(re.findall(r"#[0-9a-fA-F]{6}\b", str(figure)))
+    named = set(_colour_values(figure))
+    assert all(re.fullmatch(r"#[0-9a-fA-F]{6}", colour) for colour in named), named  # no rgba/names
+    return {colour.lower() for colour in found | named}
+
+
+def _all_charts() -> list[charts.Chart]:
+    score = fakes.score()
+    return [
+        charts.score_gauge(probability=score["probability_default"], threshold=score["threshold"],
+                           decision=score["decision"]),
+        charts.contributions_chart(reasons=score["reasons"], base_value=score["base_value"]),
+        charts.distribution_chart(stats=fakes.stats()),
+        charts.scatter_chart(scatter=fakes.scatter()),
+    ]
+
+
+@pytest.mark.parametrize("chart", _all_charts(), ids=lambda c: c.chart_id)
+def test_every_colour_drawn_on_a_chart_is_checked(chart):
+    """No colour sneaks into a figure outside the checked palette (gridlines and the white
+    pattern/edge lines excepted: they are decoration, not information)."""
+    decoration = {charts.BACKGROUND, charts.GRID}
+    allowed = {c.lower() for c in charts.PALETTE.values()} | decoration
+    assert _all_chart_colours(chart.figure) <= allowed
+    for colour in _all_chart_colours(chart.figure) - decoration:
+        assert contrast_ratio(colour, charts.BACKGROUND) >= 4.5
+
+
+@pytest.mark.parametrize("chart", _all_charts(), ids=lambda c: c.chart_id)
+def test_every_chart_has_caption_table_and_aria_label(chart):
+    html = render_to_string("portal/partials/chart.html", {"chart": chart})
+    assert html.lstrip().startswith("<figure") and html.rstrip().endswith("</figure>")
+    caption = html[html.index("<figcaption>"):html.index("</figcaption>")]
+    assert escape(chart.title) in caption and escape(chart.summary) in caption
+    assert (f'id="{chart.chart_id}" class="chart-canvas" role="img" '
+            f'aria-label="{escape(chart.aria_label)}"') in html
+    assert len(chart.aria_label) > 30 and re.search(r"\d", chart.aria_label)  # says the numbers
+    table = html[html.index("<details"):html.index("</details>")]
+    assert "<summary>" in table and "<table>" in table
+    assert table.count("<tr>") == len(chart.rows) + 1 and chart.rows
+    assert table.count('<th scope="col">') == len(chart.columns)
+    for row in chart.rows:
+        assert len(row) == len(chart.columns)
+        for cell in row:
+            assert escape(cell) in table
+    assert f'id="{chart.chart_id}-spec" type="application/json"' in html
+
+
+def test_summaries_describe_the_data():
+    stats = fakes.stats()
+    distribution = charts.distribution_chart(stats=stats)
+    assert "5\u202f000 clients" in distribution.summary
+    assert "12ᵉ centile" in distribution.summary and "25,9 ans" in distribution.summary
+    marked = [row for row in distribution.rows if row[2]]
+    assert marked == [["de 20 ans à 30 ans", "800", "◆ ce client"]]  # client_value 25.9
+    scatter = fakes.scatter()
+    refused = sum(p["decision"] == "refusé" for p in scatter["points"])
+    assert f"{refused} refusés (croix)" in charts.scatter_chart(scatter=scatter).summary
+
+
+def test_scatter_distinguishes_by_shape_and_label_not_only_colour():
+    figure = charts.scatter_chart(scatter=fakes.scatter()).figure
+    symbols = [trace["marker"]["symbol"] for trace in figure["data"]]
+    assert len(set(symbols)) == len(symbols) == 3  # granted, refused, this client
+    client_trace = figure["data"][-1]
+    assert client_trace["text"] == ["Ce client"] and "text" in client_trace["mode"]
+    assert figure["layout"]["dragmode"] == "select"  # interactive selection
+
+
+def test_contributions_use_patterns_and_words_as_well_as_colour():
+    reasons = fakes.REASONS
+    figure = charts.contributions_chart(reasons=reasons, base_value=-2.3).figure
+    bar = figure["data"][0]
+    for contribution, shape, text, label in zip(bar["x"], bar["marker"]["pattern"]["shape"],
+                                                bar["text"], bar["y"]):
+        assert (shape == "/") == (contribution > 0)
+        assert text.startswith("↑ augmente" if contribution > 0 else "↓ diminue")
+        assert label.startswith("↑ " if contribution > 0 else "↓ ")
+    assert "%{text}" in bar["hovertemplate"]
+    # long labels are wrapped (Plotly never wraps): the plot keeps its width at 200 % zoom
+    lines = [line for label in bar["y"] for line in label.split("<br>")]
+    assert len(lines) > len(bar["y"]) and max(map(len, lines)) <= 26
+
+
+@pytest.mark.parametrize(("client_value", "anchor"), [(21.0, "left"), (69.0, "right")])
+def test_client_label_grows_away_from_the_nearer_edge(client_value, anchor):
+    stats = {**fakes.stats(), "client_value": client_value}
+    annotation = charts.distribution_chart(stats=stats).figure["layout"]["annotations"][0]
+    assert annotation["xanchor"] == anchor and "Ce client" in annotation["text"]
+
+
+def test_distribution_marks_the_client_with_a_line_label_and_pattern():
+    figure = charts.distribution_chart(stats=fakes.stats()).figure
+    assert any(shape["line"]["dash"] == "dash" for shape in figure["layout"]["shapes"])
+    assert "Ce client" in figure["layout"]["annotations"][0]["text"]
+    assert figure["data"][0]["marker"]["pattern"]["shape"].count("x") == 1
+
+
+def test_contributions_table_lists_every_reason_with_its_effect_in_words():
+    chart = charts.contributions_chart(reasons=fakes.REASONS, base_value=-2.3)
+    assert [row[0] for row in chart.rows] == [
+        r["label"] for r in sorted(fakes.REASONS, key=lambda r: -abs(r["contribution"]))]
+    for row in chart.rows:
+        reason = next(r for r in fakes.REASONS if r["label"] == row[0])
+        assert row[2] == ("↑ augmente le risque" if reason["contribution"] > 0
+                          else "↓ diminue le risque")
+
+
+def test_gauge_gives_probability_threshold_and_decision_in_words():
+    chart = charts.score_gauge(probability=0.234, threshold=0.09, decision="refusé")
+    assert "23,4\u202f%" in chart.summary and "9,0\u202f%" in chart.summary
+    assert "au-dessus du seuil" in chart.summary and "crédit refusé" in chart.summary
+    assert ["Décision", "✖ Crédit refusé"] in chart.rows
+    granted = charts.score_gauge(probability=0.05, threshold=0.09, decision="accordé")
+    assert "en dessous du seuil" in granted.summary
+    assert ["Décision", "✔ Crédit accordé"] in granted.rows
+
+
+@pytest.mark.parametrize("chart", _all_charts(), ids=lambda c: c.chart_id)
+def test_interactive_tools_and_axes_are_drawn_in_checked_colours(chart):
+    """Plotly's own defaults (pale translucent mode bar, SI "400k" ticks) are replaced."""
+    layout = chart.figure["layout"]
+    assert layout["modebar"]["color"] == charts.PALETTE["muted"]
+    assert contrast_ratio(layout["modebar"]["color"], charts.BACKGROUND) >= 3  # 1.4.11
+    for axis in ("xaxis", "yaxis"):
+        assert layout[axis]["exponentformat"] == "none"
+        assert layout[axis]["separatethousands"] is True
+    assert layout["separators"] == ", "  # decimal comma, space between thousands

@@ -1,0 +1,123 @@
+"""End to end: the real scoring API (gunicorn subprocess, a real model from the temporary
+MLflow registry of the session fixtures, the session's feature table) and the portal (live
+server) talking over HTTP, driven through the portal's own login form."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from django.contrib.auth import get_user_model
+from django.utils.html import escape
+
+from bench.portal import api_server, free_port, login
+from ml.config import PROJECT_ROOT
+from portal.accounts.models import AuditEntry
+from portal.accounts.services import advisor_group_ensure
+from portal.clients.display import fr_percent
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+TOKEN = "e2e-portal-service-token-0123456789abcdef"
+PASSWORD = "e2e-conseiller-password"
+
+
+def _model_env(model: Any, feature_dir: Path, scores_dir: Path) -> dict[str, str]:
+    """Environment that points the API at the session's registered model and features."""
+    import os
+
+    env = {"FEATURES_DIR": str(feature_dir), "SCORES_DIR": str(scores_dir)}
+    for name in ("MLFLOW_TRACKING_URI", "MLFLOW_ARTIFACT_ROOT", "MODEL_URI", "MODEL_NAME"):
+        value = getattr(model, name.lower(), None) or (
+            model.get(name.lower()) if isinstance(model, dict) else None) or os.environ.get(name)
+        if value:
+            env[name] = str(value)
+    if isinstance(model, str):
+        env["MODEL_URI"] = model
+    return env
+
+
+@pytest.fixture(scope="module")
+def live_api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not (PROJECT_ROOT / "scoring_api" / "config" / "settings").is_dir():
+        pytest.skip("the scoring API project (scoring_api/config/settings) is not in this tree yet")
+    try:
+        model = request.getfixturevalue("registered_model")
+        feature_dir = request.getfixturevalue("feature_dir")
+    except pytest.FixtureLookupError:
+        pytest.skip("session fixtures registered_model / feature_dir (tests/fixtures/) not available")
+    workdir = tmp_path_factory.mktemp("e2e-api")
+    env = _model_env(model, Path(feature_dir), workdir / "scores")
+    with api_server(workdir, token=TOKEN, extra_env=env) as url:
+        yield url
+
+
+@pytest.fixture
+def live_portal(live_server, transactional_db) -> str:
+    """The portal as a real server, with the advisor account."""
+    user = get_user_model().objects.create_user("conseiller", password=PASSWORD)
+    user.groups.add(advisor_group_ensure())
+    return live_server.url
+
+
+@pytest.fixture
+def portal(live_portal, settings, live_api) -> str:
+    settings.SCORING_API_URL = live_api
+    settings.SCORING_API_TOKEN = TOKEN
+    return live_portal
+
+
+@pytest.fixture
+def api(live_api: str) -> requests.Session:
+    session = requests.Session()
+    session.headers["Authorization"] = f"Token {TOKEN}"
+    return session
+
+
+def test_portal_and_api_talk(portal, live_api, api):
+    browser = login(portal, PASSWORD)
+    clients = api.get(f"{live_api}/clients", timeout=30).json()
+    assert clients["results"], "the API lists no client"
+    search = browser.get(f"{portal}/", timeout=30)
+    assert search.status_code == 200
+    for row in clients["results"][:5]:
+        assert f"/clients/{row['client_id']}/" in search.text
+
+    client_id = clients["results"][0]["client_id"]
+    score = api.get(f"{live_api}/score/{client_id}", timeout=30).json()
+    page = browser.get(f"{portal}/clients/{client_id}/", timeout=30)
+    assert page.status_code == 200
+    assert f"<title>Client {client_id} — score et explication — Prêt à dépenser</title>" in page.text
+    assert fr_percent(score["probability_default"]) in page.text
+    assert escape(score["reasons"][0]["sentence"]) in page.text
+
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    simulated = browser.post(
+        f"{portal}/clients/{client_id}/simulation/", timeout=30,
+        data={"csrfmiddlewaretoken": csrf, "AMT_CREDIT": "50000", "AMT_ANNUITY": "5000",
+              "AMT_INCOME_TOTAL": "300000", "AMT_GOODS_PRICE": "45000"},
+        headers={"Referer": f"{portal}/clients/{client_id}/"})
+    assert simulated.status_code == 200, simulated.text[:2000]
+    assert "Résultat de la simulation (non enregistré comme décision)" in simulated.text
+    after = api.get(f"{live_api}/score/{client_id}", timeout=30).json()
+    assert after["probability_default"] == score["probability_default"]
+    assert after["decision"] == score["decision"]
+
+    compare = browser.get(f"{portal}/clients/{client_id}/comparaison/?group=similar", timeout=30)
+    assert compare.status_code == 200, compare.text[:2000]
+    assert "(clients similaires)" in compare.text and compare.text.count('role="img"') == 2
+
+    assert browser.get(f"{portal}/clients/999999999/", timeout=30).status_code == 404
+    actions = sorted(AuditEntry.objects.values_list("action", flat=True))
+    assert actions == ["compare", "simulate", "view"]
+
+
+def test_portal_says_so_when_the_api_is_gone(live_portal, settings):
+    """Both sides real sockets: the portal server, and an API port where nothing listens."""
+    settings.SCORING_API_URL = f"http://127.0.0.1:{free_port()}"
+    browser = login(live_portal, PASSWORD)
+    page = browser.get(f"{live_portal}/clients/100002/", timeout=30)
+    assert page.status_code == 503
+    assert "Service de scoring indisponible" in page.text
