@@ -178,3 +178,18 @@ def test_a_what_if_on_an_unknown_client_is_a_404(api):
     response = api.post("/score", {"base_client_id": 999999999, "AMT_CREDIT": 1},
                         format="json")
     assert response.status_code == 404
+
+
+def test_each_token_is_throttled_with_a_json_429(api, clients_frame, monkeypatch):
+    from django.core.cache import cache
+    from rest_framework.throttling import UserRateThrottle
+
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/min"})
+    cache.clear()
+    client_id = _some_client(clients_frame)
+    statuses = [api.get(f"/score/{client_id}").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    error = api.get(f"/score/{client_id}").json()["error"]
+    assert error["status"] == 429 and error["code"] == "throttled"
+    assert PredictionEvent.objects.count() == 3, "a refused call stores no event"
+    cache.clear()

@@ -2,6 +2,7 @@
 from .base import *  # noqa: F403
 from .base import env
 
+
 SECRET_KEY = "test-only-scoring-api-secret-key"
 DATABASES = {
     "default": env.db("TEST_DATABASE_URL", default="sqlite:///:memory:"),
@@ -18,4 +19,3 @@ SIMILAR_GROUP_SIZE = 200
 DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_PASSWORD = "admin-test-password"
 DEMO_SERVICE_TOKEN = "test-service-token-0123456789abcdef"
-REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405
