@@ -80,16 +80,35 @@ train: features ## train the candidates, register the champion in MLflow
 retrain: features ## train again (promotes only if the new model beats the champion)
 	$(PY) -m ml train --features $(FEATURES_DIR)
 
+.PHONY: scores
+scores: train ## batch-score every client with the champion (data/scores, read by the API)
+	$(call say,Batch scoring the portfolio with the champion (DuckDB engine))
+	$(PY) -m ml score-batch --data $(DATA_DIR) --features $(FEATURES_DIR)
+
+.PHONY: drift
+drift: train ## evidently data-drift report: application_train vs application_test
+	$(call say,Data-drift report (evidently) in reports/drift/)
+	$(PY) -m ml drift --data $(DATA_DIR) --features $(FEATURES_DIR)
+
+.PHONY: report
+report: $(VENV)/.installed ## methodology note + slides from the measured results (docs/)
+	$(call say,Writing docs/methodology.md and docs/slides.{md,pptx} from reports/)
+	$(PY) -m ml report --reports reports --out docs
+
+.PHONY: slides
+slides: report ## alias of `make report`
+
 .PHONY: migrate
 migrate: $(VENV)/.installed static/vendor/plotly.min.js
 	$(call say,Migrating both databases and creating demo users and tokens)
+	mkdir -p db
 	DJANGO_PROJECT=scoring_api $(PY) manage.py migrate --noinput -v0
 	DJANGO_PROJECT=portal $(PY) manage.py migrate --noinput -v0
 	DJANGO_PROJECT=scoring_api $(PY) manage.py demo_setup
 	DJANGO_PROJECT=portal $(PY) manage.py demo_setup
 
 .PHONY: demo
-demo: train migrate ## everything: venv, data, features, model, both servers (API :8000, portal :8001)
+demo: train scores drift migrate ## everything: venv, data, features, model, both servers (API :8000, portal :8001)
 	$(call say,Starting the API on :$(API_PORT) and the portal on :$(PORTAL_PORT) (Ctrl-C stops both))
 	$(VENV)/bin/honcho -f Procfile.dev start
 

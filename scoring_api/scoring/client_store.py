@@ -33,7 +33,8 @@ def _matrix_cache(features_dir: Path, features: list[str]) -> Path:
     for name in FEATURE_FILES:
         stat = (features_dir / name).stat()
         digest.update(f"{name}:{stat.st_mtime_ns}:{stat.st_size}".encode())
-    return features_dir / ".cache" / f"matrix-{digest.hexdigest()[:16]}.npy"
+    # beside the feature folder, not in it: that folder holds exactly the contract's files
+    return features_dir.parent / ".feature-cache" / f"{features_dir.name}-{digest.hexdigest()[:16]}.npy"
 
 
 def _read_matrix(features_dir: Path, features: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -60,6 +61,9 @@ def _memory_mapped(features_dir: Path, features: list[str]) -> tuple[np.ndarray,
                 partial = path.with_name(f".{os.getpid()}.{path.name}")  # np.save wants .npy
                 np.save(partial, array)
                 os.replace(partial, path)  # atomic: a sibling worker sees all or nothing
+            for stale in cache.parent.glob(f"{features_dir.name}-*.npy"):
+                if stale not in (cache, ids_cache):
+                    stale.unlink(missing_ok=True)
         except OSError as error:  # read-only features folder: keep the in-memory copy
             logger.warning("cannot cache the feature matrix in %s: %s", cache.parent, error)
             return ids, matrix

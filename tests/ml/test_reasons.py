@@ -29,7 +29,7 @@ def test_direction_follows_the_sign_of_the_contribution() -> None:
     for reason in reasons(NAMES, VALUES, CONTRIBUTIONS, DICTIONARY, top=5):
         expected = "augmente" if reason["contribution"] > 0 else "diminue"
         assert reason["direction"] == expected
-        assert f"{expected} le risque" in reason["sentence"]
+        assert f") {expected} " in reason["sentence"]
         other = "diminue" if expected == "augmente" else "augmente"
         assert other not in reason["sentence"]
 

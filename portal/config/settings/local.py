@@ -22,3 +22,7 @@ DEMO_ADVISOR_PASSWORD = env("PORTAL_ADVISOR_PASSWORD", default="conseiller")
 # https://whitenoise.readthedocs.io/en/stable/django.html#WHITENOISE_USE_FINDERS
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# SCORING API: the demo service token that `manage.py demo_setup` gives the API's portal account
+# ------------------------------------------------------------------------------
+SCORING_API_TOKEN = env("SCORING_API_TOKEN", default="demo-portal-token-change-me-0123456789")
