@@ -30,10 +30,17 @@ CLIENT_CATEGORIES = {"NAME_CONTRACT_TYPE": "NAME_CONTRACT_TYPE", "CODE_GENDER": 
                      "NAME_INCOME_TYPE": "NAME_INCOME_TYPE", "OCCUPATION_TYPE": "OCCUPATION_TYPE"}
 
 
+_warm = {"done": False}
+
+
 def current() -> tuple[ScoringModel, Population]:
     """The champion of this worker and the clients it scores (raise 503 when missing)."""
     model = models.get()
-    return model, populations.get(model.features)
+    population = populations.get(model.features)
+    if not _warm["done"]:  # compile the raw-application query now (~1 s), not on a POST
+        application_features(pd.DataFrame([{"AMT_CREDIT": 1.0}]))
+        _warm["done"] = True
+    return model, population
 
 
 def known_client(population: Population, client_id: int) -> None:

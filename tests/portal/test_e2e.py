@@ -66,6 +66,7 @@ def live_portal(live_server, transactional_db) -> str:
 def portal(live_portal, settings, live_api) -> str:
     settings.SCORING_API_URL = live_api
     settings.SCORING_API_TOKEN = TOKEN
+    settings.SCORING_API_READ_TIMEOUT = 10.0  # a real server on a shared CI machine
     return live_portal
 
 

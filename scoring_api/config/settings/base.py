@@ -29,6 +29,15 @@ DATABASES = {
         "DATABASE_URL", default=f"sqlite:///{PROJECT_ROOT / 'db' / 'scoring_api.sqlite3'}"
     )
 }
+# keep connections between requests (PostgreSQL: no new connection per prediction)
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL: readers never block the event writer; IMMEDIATE: two workers writing wait for the
+    # lock (timeout 20 s) instead of failing with "database is locked"; no event is lost.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE", "timeout": 20})
 
 # URLS
 # ------------------------------------------------------------------------------
