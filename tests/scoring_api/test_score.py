@@ -193,3 +193,22 @@ def test_each_token_is_throttled_with_a_json_429(api, clients_frame, monkeypatch
     assert error["status"] == 429 and error["code"] == "throttled"
     assert PredictionEvent.objects.count() == 3, "a refused call stores no event"
     cache.clear()
+
+
+def test_a_revoked_token_stops_working_once_remembered_tokens_expire(api_settings, token, client,
+                                                                     clients_frame, settings):
+    from rest_framework.authtoken.models import Token
+
+    from scoring_api.config.authentication import CachedTokenAuthentication
+
+    settings.API_TOKEN_CACHE_SECONDS = 60
+    CachedTokenAuthentication.forget()
+    path = f"/score/{_some_client(clients_frame)}"
+    assert client.get(path, HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
+    Token.objects.filter(key=token).delete()
+    remembered = client.get(path, HTTP_AUTHORIZATION=f"Token {token}")
+    assert remembered.status_code == 200, "remembered for API_TOKEN_CACHE_SECONDS"
+    settings.API_TOKEN_CACHE_SECONDS = 0
+    assert client.get(path, HTTP_AUTHORIZATION=f"Token {token}").status_code == 401
+    assert client.get(path, HTTP_AUTHORIZATION="Token never-issued").status_code == 401
+    CachedTokenAuthentication.forget()

@@ -19,3 +19,4 @@ SIMILAR_GROUP_SIZE = 200
 DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_PASSWORD = "admin-test-password"
 DEMO_SERVICE_TOKEN = "test-service-token-0123456789abcdef"
+API_TOKEN_CACHE_SECONDS = 0  # each test creates its own tokens
