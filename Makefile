@@ -94,6 +94,10 @@ drift: train ## evidently data-drift report: application_train vs application_te
 report: $(VENV)/.installed ## methodology note + slides from the measured results (docs/)
 	$(call say,Writing docs/methodology.md and docs/slides.{md,pptx} from reports/)
 	$(PY) -m ml report --reports reports --out docs
+	$(PY) -c "import markdown, pathlib; p = pathlib.Path('docs/methodology.md'); \
+		body = markdown.markdown(p.read_text(encoding='utf-8'), extensions=['tables']); \
+		pathlib.Path('docs/methodology.html').write_text('<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Note méthodologique — Prêt à dépenser</title></head><body>' + body + '</body></html>', encoding='utf-8')"
+	@echo "docs/methodology.html written (print it to PDF from a browser, or: chromium --headless --print-to-pdf=docs/methodology.pdf docs/methodology.html)"
 
 .PHONY: slides
 slides: report ## alias of `make report`
@@ -111,6 +115,42 @@ migrate: $(VENV)/.installed static/vendor/plotly.min.js
 demo: train scores drift migrate ## everything: venv, data, features, model, both servers (API :8000, portal :8001)
 	$(call say,Starting the API on :$(API_PORT) and the portal on :$(PORTAL_PORT) (Ctrl-C stops both))
 	$(VENV)/bin/honcho -f Procfile.dev start
+
+# ---------------------------------------------------------------- production-like local run
+# Both apps under gunicorn with their production settings (bin/web, as on Heroku), plain HTTP on
+# localhost: secure cookies and the HTTPS redirect are turned off by env, nothing else changes.
+# PostgreSQL when DATABASE_URL is set (both apps), else SQLite files in db/.
+API_DATABASE_URL ?= $(or $(DATABASE_URL),sqlite:///$(CURDIR)/db/prod-api.sqlite3)
+PORTAL_DATABASE_URL ?= $(or $(DATABASE_URL),sqlite:///$(CURDIR)/db/prod-portal.sqlite3)
+PROD_ENV = PATH="$(CURDIR)/$(VENV)/bin:$$PATH" DJANGO_SECRET_KEY="$$(cat db/.prod-secret-key)" \
+	DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=false \
+	DJANGO_SESSION_COOKIE_SECURE=false DJANGO_CSRF_COOKIE_SECURE=false \
+	SCORING_API_TOKEN=$${SCORING_API_TOKEN:-demo-portal-token-change-me-0123456789} \
+	DJANGO_ADMIN_PASSWORD=$${DJANGO_ADMIN_PASSWORD:-admin} \
+	PORTAL_ADVISOR_PASSWORD=$${PORTAL_ADVISOR_PASSWORD:-conseiller} \
+	API_DATABASE_URL=$(API_DATABASE_URL) PORTAL_DATABASE_URL=$(PORTAL_DATABASE_URL) \
+	API_PORT=$(API_PORT) PORTAL_PORT=$(PORTAL_PORT)
+
+.PHONY: prod-setup
+prod-setup: $(VENV)/.installed static/vendor/plotly.min.js
+	$(call say,Production settings: migrate, demo users, collectstatic (both apps))
+	mkdir -p db
+	test -s db/.prod-secret-key || $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > db/.prod-secret-key
+	for project in portal scoring_api; do \
+		db=$$([ $$project = portal ] && echo "$(PORTAL_DATABASE_URL)" || echo "$(API_DATABASE_URL)"); \
+		$(PROD_ENV) DJANGO_PROJECT=$$project DJANGO_SETTINGS_MODULE=$$project.config.settings.production \
+			DATABASE_URL=$$db sh -c '$(PY) manage.py migrate --noinput -v0 && $(PY) manage.py demo_setup && \
+			$(PY) manage.py collectstatic --noinput -v0' || exit 1; \
+	done
+
+.PHONY: prod
+prod: train prod-setup ## both apps under gunicorn with production settings (API :8000, portal :8001)
+	$(call say,Production-like run: gunicorn + production settings (Ctrl-C stops both))
+	$(PROD_ENV) $(VENV)/bin/honcho -f Procfile.prod start
+
+.PHONY: prod-check
+prod-check: prod-setup ## smoke check of `make prod`: both apps answer, an advisor opens a client
+	$(PROD_ENV) bin/prod-check
 
 .PHONY: serve-api
 serve-api: $(VENV)/.installed ## run the scoring API alone on :8000
