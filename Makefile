@@ -90,10 +90,19 @@ drift: train ## evidently data-drift report: application_train vs application_te
 	$(call say,Data-drift report (evidently) in reports/drift/)
 	$(PY) -m ml drift --data $(DATA_DIR) --features $(FEATURES_DIR)
 
+REAL_SAMPLE_DIR ?= ../shared/data/homecredit-sample
+.PHONY: real-sample
+real-sample: $(VENV)/.installed ## realism check: train on the small real Kaggle sample (own registry, reports/real-sample)
+	$(call say,Real sample: data directory, features, training (model credit-scoring-real-sample))
+	$(PY) -m ml real-sample --sample $(REAL_SAMPLE_DIR) --out data/real-sample
+	$(PY) -m ml features --data data/real-sample --out data/real-sample-features
+	MODEL_NAME=credit-scoring-real-sample MLFLOW_EXPERIMENT=credit-scoring-real-sample \
+		$(PY) -m ml train --features data/real-sample-features --reports reports/real-sample
+
 .PHONY: report
 report: $(VENV)/.installed ## methodology note + slides from the measured results (docs/)
 	$(call say,Writing docs/methodology.md and docs/slides.{md,pptx} from reports/)
-	$(PY) -m ml report --reports reports --out docs
+	$(PY) -m ml report --reports reports --out docs $(if $(wildcard reports/real-sample/results.json),--also reports/real-sample)
 	$(PY) -c "import markdown, pathlib; p = pathlib.Path('docs/methodology.md'); \
 		body = markdown.markdown(p.read_text(encoding='utf-8'), extensions=['tables']); \
 		pathlib.Path('docs/methodology.html').write_text('<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Note méthodologique — Prêt à dépenser</title></head><body>' + body + '</body></html>', encoding='utf-8')"

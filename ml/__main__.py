@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "promote": ("ml.registry", "move the champion alias to a model version"),
     "drift": ("ml.drift", "data-drift report, application_train vs application_test"),
     "score-batch": ("ml.batch", "score a whole portfolio with reason codes"),
+    "real-sample": ("ml.real_sample", "data directory from the small real Kaggle sample"),
     "report": ("ml.report", "methodology note and slides from the measured results"),
 }
 
