@@ -108,6 +108,10 @@ report: $(VENV)/.installed ## methodology note + slides from the measured result
 		pathlib.Path('docs/methodology.html').write_text('<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Note méthodologique — Prêt à dépenser</title></head><body>' + body + '</body></html>', encoding='utf-8')"
 	@echo "docs/methodology.html written (print it to PDF from a browser, or: chromium --headless --print-to-pdf=docs/methodology.pdf docs/methodology.html)"
 
+.PHONY: mlflow-screenshot
+mlflow-screenshot: $(VENV)/.installed ## MLflow UI screenshot for the slides (reports/screenshots/0-mlflow.png)
+	bin/mlflow-screenshot
+
 .PHONY: slides
 slides: report ## alias of `make report`
 
