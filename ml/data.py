@@ -192,3 +192,24 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
 def run(args: argparse.Namespace) -> int:
     print(validate(args.data, args.tables))
     return 0
+
+
+PROVENANCE_FILE = "PROVENANCE.json"
+
+
+def write_provenance(data_dir: Path | str, provenance: str, **details: object) -> None:
+    """Mark a generated data directory: ``synthetic`` (ml synth) or ``real_sample``."""
+    import json
+
+    (Path(data_dir) / PROVENANCE_FILE).write_text(
+        json.dumps({"provenance": provenance, **details}, indent=2), encoding="utf-8")
+
+
+def read_provenance(data_dir: Path | str) -> str:
+    """``synthetic``, ``real_sample``, or ``real`` for a directory nobody generated (Kaggle)."""
+    import json
+
+    marker = Path(data_dir) / PROVENANCE_FILE
+    if marker.is_file():
+        return str(json.loads(marker.read_text(encoding="utf-8")).get("provenance", "real"))
+    return "real"

@@ -140,7 +140,8 @@ def _finish(features: pd.DataFrame, clients: pd.DataFrame) -> tuple[pd.DataFrame
 
 
 def write_features(
-    train: pd.DataFrame, test: pd.DataFrame, clients: pd.DataFrame, out_dir: Path | str
+    train: pd.DataFrame, test: pd.DataFrame, clients: pd.DataFrame, out_dir: Path | str,
+    provenance: str | None = None,
 ) -> Path:
     """Write the four contract files into ``out_dir`` atomically (temp dir, then rename)."""
     out_dir = Path(out_dir)
@@ -150,8 +151,11 @@ def write_features(
         train.to_parquet(staging / "features_train.parquet", index=False)
         test.to_parquet(staging / "features_test.parquet", index=False)
         clients.to_parquet(staging / "clients.parquet", index=False)
+        document = dictionary.build(feature_names(train))
+        if provenance:
+            document["provenance"] = provenance  # synthetic | real_sample | real
         (staging / "feature_dictionary.json").write_text(
-            json.dumps(dictionary.build(feature_names(train)), ensure_ascii=False, indent=2),
+            json.dumps(document, ensure_ascii=False, indent=2),
             encoding="utf-8",
         )
         if out_dir.exists():
@@ -256,7 +260,9 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     train, test, clients = build_features(args.data, args.engine, args.spark_master)
-    out_dir = write_features(train, test, clients, args.out)
+    from ml.data import read_provenance
+
+    out_dir = write_features(train, test, clients, args.out, read_provenance(args.data))
     print(
         f"wrote {len(train):,} train and {len(test):,} test rows × "
         f"{len(feature_names(train))} features to {out_dir} "

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ml.config import PROJECT_ROOT
+from ml.data import write_provenance
 from ml.errors import DataValidationError
 from ml.schema import SCHEMAS, SIDE_TABLES
 
@@ -57,6 +58,7 @@ def prepare(sample_dir: Path, out_dir: Path) -> dict[str, int]:
         empty = pd.DataFrame({column: pd.Series(dtype=PANDAS_TYPES[kind])
                               for column, kind in SCHEMAS[name].columns.items()})
         empty.to_parquet(out_dir / f"{name}.parquet", index=False)
+    write_provenance(out_dir, "real_sample", source=str(sample_dir))
     return counts
 
 

@@ -437,5 +437,8 @@ def run(args: argparse.Namespace) -> int:
 
         raise MLError("--clients must be at least 10")
     out = generate(args.out, args.clients, args.seed, args.format)
+    from ml.data import write_provenance
+
+    write_provenance(out, "synthetic", clients=args.clients, seed=args.seed)
     print(f"wrote seven tables for {args.clients:,} training clients to {out}")
     return 0

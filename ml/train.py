@@ -287,7 +287,9 @@ def train(features_dir: Path, quick: bool = False, n_iter: int | None = None,
     dataset = {"features_dir": str(features_dir), "rows": int(len(frame)), "train_rows": int(len(y)),
                "holdout_rows": int(len(y_hold)), "default_rate": round(float(y_all.mean()), 5),
                "features": len(features),
-               "fingerprint": fingerprint([Path(features_dir) / "features_train.parquet"])}
+               "fingerprint": fingerprint([Path(features_dir) / "features_train.parquet"]),
+               "provenance": json.loads((Path(features_dir) / "feature_dictionary.json")
+                                        .read_text(encoding="utf-8")).get("provenance")}
     chosen = [c for c in candidates() if not only or c.name in only or c.kind == "dummy"]
     fitted: list[Fitted] = []
     experiment = experiment_id()

@@ -37,3 +37,17 @@ def test_the_real_sample_goes_through_the_unchanged_pipeline(real_sample_dir: Pa
     assert len(train) == len(raw) and len(test) == 49
     assert train["TARGET"].mean() == pytest.approx(raw["TARGET"].mean())
     assert train["SK_ID_CURR"].tolist() == sorted(raw["SK_ID_CURR"])
+
+
+def test_provenance_follows_the_data_into_the_features(tmp_path: Path):
+    import json
+
+    from ml.__main__ import main
+    from ml.data import read_provenance
+
+    assert read_provenance(tmp_path) == "real", "a folder nobody generated is the user's data"
+    assert main(["synth", "--clients", "60", "--seed", "3", "--out", str(tmp_path / "syn")]) == 0
+    assert read_provenance(tmp_path / "syn") == "synthetic"
+    assert main(["features", "--data", str(tmp_path / "syn"), "--out", str(tmp_path / "f")]) == 0
+    document = json.loads((tmp_path / "f" / "feature_dictionary.json").read_text())
+    assert document["provenance"] == "synthetic"
