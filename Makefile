@@ -182,9 +182,9 @@ PYTEST := $(VENV)/bin/pytest
 .PHONY: test
 test: $(VENV)/.installed system-deps node_modules/axe-core/axe.min.js static/vendor/plotly.min.js ## run every test (both Django projects)
 	$(call say,Tests: ml + scoring API + delivery)
-	$(PYTEST) --ds=scoring_api.config.settings.test tests/ml tests/scoring_api tests/delivery
+	$(PYTEST) --ds=scoring_api.config.settings.test --junitxml=reports/tests/pipeline-api-delivery.xml tests/ml tests/scoring_api tests/delivery
 	$(call say,Tests: portal (views, end-to-end, browser))
-	$(PYTEST) --ds=portal.config.settings.test tests/portal
+	$(PYTEST) --ds=portal.config.settings.test --junitxml=reports/tests/portal.xml tests/portal
 
 .PHONY: bench
 bench: $(VENV)/.installed ## benchmarks (300k clients); results in reports/bench/

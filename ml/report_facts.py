@@ -200,6 +200,8 @@ def build_facts(inputs: ReportInputs, local: dict | None, local_error: str | Non
     """Every fact of the note and the slides, from the inputs, the local example and the
     results of other runs (``None`` when a named run has no readable results.json)."""
     from ml import leakage, train
+    from ml.config import PROJECT_ROOT
+    from ml.report_delivery import delivery_facts
 
     results = inputs.results
     origin = provenance(results["dataset"])
@@ -238,5 +240,6 @@ def build_facts(inputs: ReportInputs, local: dict | None, local_error: str | Non
                     "roc": inputs.figure(name, "roc.png"), "confusion": inputs.figure(name, "confusion.png"),
                     "shap": inputs.figure("shap_summary.png")},
         "screenshots": inputs.screenshots,
+        "delivery": delivery_facts(PROJECT_ROOT, inputs.reports_dir),
         "other_runs": [other_run(name, other) for name, other in (others or {}).items()],
     }

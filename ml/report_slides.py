@@ -165,7 +165,26 @@ def _operations(facts: dict[str, Any]) -> list[Slide]:
         ], mlflow_shot),
         Slide("Dérive des données", drift_bullets),
         Slide("Performances mesurées", bench_bullets),
+        _delivery_slide(facts.get("delivery") or {}),
     ]
+
+
+def _delivery_slide(delivery: dict[str, Any]) -> Slide:
+    """Repository history, CI jobs and the last test run (JUnit files of reports/tests/)."""
+    bullets = [f"Dépôt : {integer(delivery.get('commits'))} commits ; derniers : "
+               + " · ".join(line.split(" ", 1)[-1][:60] for line in delivery.get("recent", [])[:3])
+               if delivery.get("commits") else f"Historique git : {NOT_MEASURED}",
+               "CI GitHub Actions : " + (" → ".join(delivery.get("jobs", [])) or NOT_MEASURED),
+               "Déploiement : deux applications Heroku (API, portail), gunicorn + whitenoise, "
+               "migrations au release"]
+    runs = delivery.get("tests") or []
+    if not runs:
+        bullets.append(f"Dernière exécution des tests : {NOT_MEASURED}")
+        return Slide("Chaîne de livraison", bullets)
+    table = [["suite", "tests", "échecs", "erreurs", "ignorés", "durée (s)"]] + [
+        [run["suite"], integer(run["tests"]), integer(run["failures"]), integer(run["errors"]),
+         integer(run["skipped"]), number(run["seconds"], 1)] for run in runs]
+    return Slide("Chaîne de livraison", bullets, table=table)
 
 
 def _screen_name(path: Path) -> str:
