@@ -5,7 +5,6 @@ import importlib
 import json
 import sys
 import time
-from pathlib import Path
 
 from ml.config import REPORTS_DIR
 

@@ -17,7 +17,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
-
 from django.conf import settings
 
 from ml.errors import ModelNotFoundError

@@ -41,7 +41,7 @@ def test_procfile_runs_bin_web_and_bin_release():
 
 @pytest.mark.parametrize("project", PROJECTS)
 def test_the_wsgi_module_bin_web_serves_exists(project):
-    assert f"${{DJANGO_PROJECT}}.config.wsgi" in (PROJECT_ROOT / "bin" / "web").read_text()
+    assert "${DJANGO_PROJECT}.config.wsgi" in (PROJECT_ROOT / "bin" / "web").read_text()
     assert importlib.util.find_spec(f"{project}.config") is not None
     assert (PROJECT_ROOT / project / "config" / "wsgi.py").is_file()
 

@@ -2,7 +2,6 @@
 from .base import *  # noqa: F403
 from .base import env
 
-
 SECRET_KEY = "test-only-scoring-api-secret-key"
 DATABASES = {
     "default": env.db("TEST_DATABASE_URL", default="sqlite:///:memory:"),
