@@ -83,7 +83,7 @@ def _wrk(url: str, script: Path, connections: int, seconds: int) -> dict:
             "p99_ms": raw["p99_us"] / 1000, "max_ms": raw["max_us"] / 1000, "errors": errors}
 
 
-def _events(database_url: str) -> int:
+def event_count(database_url: str) -> int:
     if database_url.startswith("sqlite"):
         import sqlite3
 
@@ -136,10 +136,10 @@ def run_store(store: str, database_url: str, ids: list[int], workdir: Path,
            "API_THROTTLE_USER": "100000000/hour"}
     with api_server(workdir, token=TOKEN, extra_env=env, database_url=database_url) as url:
         _wrk(url, script, 4, 5)  # warm-up: model, features, neighbour index in both workers
-        before = _events(database_url)
+        before = event_count(database_url)
         heavy = _wrk(url, script, 50, seconds)
         light = _wrk(url, script, 4, max(seconds // 3, 5))
-        stored = _events(database_url) - before
+        stored = event_count(database_url) - before
         memory = _worker_memory_mb(url)
     answered = heavy["requests"] + light["requests"] - heavy["errors"] - light["errors"]
     return {"store": store, "c50": heavy, "c4": light, "events_stored": stored,

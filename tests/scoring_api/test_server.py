@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 import requests
 
+from bench.api import event_count
 from bench.portal import api_server
 
 pytestmark = [pytest.mark.slow]
@@ -54,18 +55,6 @@ def live_api(registered_model, database_url: str, tmp_path: Path) -> Iterator[st
         yield url
 
 
-def _event_count(database_url: str) -> int:
-    if database_url.startswith("sqlite"):
-        import sqlite3
-
-        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as connection:
-            return connection.execute("SELECT COUNT(*) FROM scoring_predictionevent").fetchone()[0]
-    import psycopg
-
-    with psycopg.connect(database_url) as connection:
-        return connection.execute("SELECT COUNT(*) FROM scoring_predictionevent").fetchone()[0]
-
-
 def test_concurrent_callers_are_all_answered_and_logged(live_api, database_url,
                                                         registered_model):
     clients = pd.read_parquet(registered_model.features_dir / "clients.parquet")
@@ -89,7 +78,7 @@ def test_concurrent_callers_are_all_answered_and_logged(live_api, database_url,
     first = [body for status, body in answers[0::2]]
     again = [session.get(f"{live_api}/score/{b['client_id']}", timeout=60).json() for b in first[:5]]
     assert [a["probability_default"] for a in again] == [b["probability_default"] for b in first[:5]]
-    assert _event_count(database_url) == REQUESTS + 5
+    assert event_count(database_url) == REQUESTS + 5
 
 
 def test_production_errors_are_json_without_a_trace(live_api):
