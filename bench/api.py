@@ -95,16 +95,21 @@ def event_count(database_url: str) -> int:
         return connection.execute("SELECT COUNT(*) FROM scoring_predictionevent").fetchone()[0]
 
 
-def _worker_memory_mb(port_url: str) -> float:
-    """Largest resident memory of the gunicorn workers serving ``port_url`` (MB)."""
+def server_memory_mb(port_url: str) -> dict:
+    """Memory of the gunicorn serving ``port_url``: each worker's RSS (counts shared pages in
+    full), and the proportional total of master + workers (PSS: shared pages split between
+    the processes, what a dyno's memory limit sees)."""
     port = port_url.rsplit(":", 1)[1]
-    sizes = []
     for process in psutil.process_iter(["cmdline"]):
         cmdline = " ".join(process.info["cmdline"] or [])
         if "gunicorn" in cmdline and f":{port}" in cmdline:
-            for child in process.children():
-                sizes.append(child.memory_info().rss / 2**20)
-    return round(max(sizes), 1) if sizes else float("nan")
+            workers = process.children()
+            rss = [w.memory_info().rss / 2**20 for w in workers]
+            pss = sum(p.memory_full_info().pss for p in [process, *workers]) / 2**20
+            return {"worker_rss_max_mb": round(max(rss), 1), "workers": len(workers),
+                    "server_pss_total_mb": round(pss, 1),
+                    "server_pss_per_worker_mb": round(pss / max(len(workers), 1), 1)}
+    return {}
 
 
 def _postgres_database() -> str | None:
@@ -140,12 +145,12 @@ def run_store(store: str, database_url: str, ids: list[int], workdir: Path,
         heavy = _wrk(url, script, 50, seconds)
         light = _wrk(url, script, 4, max(seconds // 3, 5))
         stored = event_count(database_url) - before
-        memory = _worker_memory_mb(url)
+        memory = server_memory_mb(url)
     answered = heavy["requests"] + light["requests"] - heavy["errors"] - light["errors"]
     return {"store": store, "c50": heavy, "c4": light, "events_stored": stored,
             "requests_answered": answered,
             "lost_events": answered - stored if stored <= answered else 0,
-            "worker_rss_mb": memory,
+            "memory": memory,
             "meets_target": heavy["rps"] >= TARGETS["rps_50"]
             and heavy["p99_ms"] <= TARGETS["p99_ms_50"] and heavy["errors"] == 0
             and light["p50_ms"] <= TARGETS["p50_ms_4"] and stored >= answered}

@@ -68,10 +68,11 @@ def wait_until_up(url: str, process: subprocess.Popen, *, timeout_s: float = 120
 
 @contextmanager
 def _gunicorn(wsgi: str, env: dict[str, str], port: int, health_path: str,
-              workers: int = 2) -> Iterator[str]:
+              workers: int = 2, preload: bool = False) -> Iterator[str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", wsgi, "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--timeout", "120", "--log-level", "warning"],
+         "--workers", str(workers), "--timeout", "120", "--log-level", "warning",
+         *(["--preload"] if preload else [])],
         cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     url = f"http://127.0.0.1:{port}"
@@ -99,7 +100,8 @@ def api_server(workdir: Path, *, token: str, extra_env: dict[str, str] | None = 
            "DATABASE_URL": database_url or f"sqlite:///{workdir / 'api.sqlite3'}"}
     _manage(["migrate", "--noinput", "-v0"], env)
     _manage(["shell", "-c", API_TOKEN_SNIPPET.format(token=token)], env)
-    with _gunicorn("scoring_api.config.wsgi", env, free_port(), "/health", workers) as url:
+    with _gunicorn("scoring_api.config.wsgi", env, free_port(), "/health", workers,
+                   preload=True) as url:  # as bin/web: the workers share the imported code
         yield url
 
 

@@ -25,7 +25,8 @@ def spark_session(master: str | None = None) -> Any:
     """A Spark session sized for a small machine, whose workers run this interpreter.
 
     Workers need pandas and pyarrow, hence ``PYSPARK_PYTHON`` = the venv's Python when unset.
-    Driver memory and shuffle partitions come from ``SPARK_DRIVER_MEMORY`` (2g) and
+    Driver memory, collected-result size and shuffle partitions come from
+    ``SPARK_DRIVER_MEMORY`` (2g), ``SPARK_MAX_RESULT_SIZE`` (4g) and
     ``SPARK_SHUFFLE_PARTITIONS`` (8: the default 200 is far too many for 2 cores).
     """
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -44,6 +45,10 @@ def spark_session(master: str | None = None) -> Any:
         builder = (
             builder.master(master)
             .config("spark.driver.memory", os.environ.get("SPARK_DRIVER_MEMORY", "2g"))
+            # the feature table is collected to the driver: 1M clients is ~1.3 GB of results,
+            # above Spark's 1g default (the 1M scale benchmark failed on it)
+            .config("spark.driver.maxResultSize",
+                    os.environ.get("SPARK_MAX_RESULT_SIZE", "4g"))
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.session.timeZone", "UTC")
