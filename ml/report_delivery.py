@@ -2,6 +2,7 @@
 workflow's jobs and the last test run (JUnit XML written by ``make test`` in reports/tests/)."""
 from __future__ import annotations
 
+import re
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -28,7 +29,8 @@ def workflow_jobs(root: Path) -> list[str]:
     if not path.is_file():
         return []
     document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return [job.get("name", key) for key, job in (document.get("jobs") or {}).items()]
+    names = [str(job.get("name", key)) for key, job in (document.get("jobs") or {}).items()]
+    return [re.sub(r"\s*\$\{\{[^}]*\}\}\s*", " ", name).strip() for name in names]
 
 
 def junit_summaries(reports_dir: Path) -> list[dict[str, Any]]:
