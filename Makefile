@@ -187,7 +187,7 @@ test: $(VENV)/.installed system-deps node_modules/axe-core/axe.min.js static/ven
 	$(PYTEST) --ds=portal.config.settings.test --junitxml=reports/tests/portal.xml tests/portal
 
 .PHONY: bench
-bench: $(VENV)/.installed ## benchmarks (300k clients); results in reports/bench/
+bench: train scores system-deps static/vendor/plotly.min.js ## benchmarks (300k clients; API and portal on the demo champion); results in reports/bench/
 	$(PY) -m bench.run
 
 .PHONY: clean

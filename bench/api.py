@@ -133,12 +133,12 @@ def _drop_postgres(database_url: str) -> None:
 
 
 def run_store(store: str, database_url: str, ids: list[int], workdir: Path,
-              seconds: int) -> dict:
+              seconds: int, settings: dict[str, str] | None = None) -> dict:
     script = workdir / "score.lua"
     script.write_text(WRK_SCRIPT % {"ids": ", ".join(map(str, ids)), "token": TOKEN})
     env = {"FEATURES_DIR": str(config.FEATURES_DIR), "SCORES_DIR": str(config.SCORES_DIR),
            "MLFLOW_TRACKING_URI": config.tracking_uri(), "MODEL_URI": config.DEFAULT_MODEL_URI,
-           "API_THROTTLE_USER": "100000000/hour"}
+           "API_THROTTLE_USER": "100000000/hour", **(settings or {})}
     with api_server(workdir, token=TOKEN, extra_env=env, database_url=database_url) as url:
         _wrk(url, script, 4, 5)  # warm-up: model, features, neighbour index in both workers
         before = event_count(database_url)
@@ -147,7 +147,7 @@ def run_store(store: str, database_url: str, ids: list[int], workdir: Path,
         stored = event_count(database_url) - before
         memory = server_memory_mb(url)
     answered = heavy["requests"] + light["requests"] - heavy["errors"] - light["errors"]
-    return {"store": store, "c50": heavy, "c4": light, "events_stored": stored,
+    return {"store": store, "settings": settings or {}, "c50": heavy, "c4": light, "events_stored": stored,
             "requests_answered": answered,
             "lost_events": answered - stored if stored <= answered else 0,
             "memory": memory,
@@ -169,12 +169,18 @@ def main(out_dir: Path) -> dict:
         sqlite_dir.mkdir()
         result["stores"].append(run_store("sqlite", f"sqlite:///{sqlite_dir / 'api.sqlite3'}",
                                           ids, sqlite_dir, seconds))
-        postgres = _postgres_database()
-        if postgres:
-            pg_dir = Path(tmp) / "postgres"
+        # PostgreSQL with the default durability (synchronous_commit=off, as SQLite's WAL
+        # mode), then waiting for the disk flush on every event (=on)
+        for synchronous_commit in ("off", "on"):
+            postgres = _postgres_database()
+            if not postgres:
+                break
+            pg_dir = Path(tmp) / f"postgres-{synchronous_commit}"
             pg_dir.mkdir()
             try:
-                result["stores"].append(run_store("postgresql", postgres, ids, pg_dir, seconds))
+                result["stores"].append(run_store(
+                    "postgresql", postgres, ids, pg_dir, seconds,
+                    settings={"POSTGRES_SYNCHRONOUS_COMMIT": synchronous_commit}))
             finally:
                 _drop_postgres(postgres)
     return result

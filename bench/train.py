@@ -3,11 +3,12 @@
 ``python -m bench.run train`` (part of ``make bench``) writes reports/bench/train.json. The run
 registers into a temporary MLflow store under the work folder, so the project's champion is
 never replaced by a benchmark model.
-Environment: BENCH_TRAIN_CLIENTS (default 30000), BENCH_TRAIN_QUICK (default 1: the small
-search of ``train --quick``; 0 for the full search), BENCH_WORK_DIR (default data/bench),
-BENCH_KEEP_DATA=1 to keep the generated data.
-Targets: explanation ≤ 5 ms per client (what the API pays per request); holdout AUC of the
-champion within 0.75–0.82 on synthetic data (the planted signal, no leakage).
+Environment: BENCH_TRAIN_CLIENTS (default 300000, the size of the Kaggle training table),
+BENCH_TRAIN_QUICK (default 0: the full search of ``train``; 1 for the small search of
+``train --quick``), BENCH_WORK_DIR (default data/bench), BENCH_KEEP_DATA=1 to keep the data.
+Targets (issue 3): the full ``train`` on 300,000 clients ≤ 20 min on 2 cores; explanation
+≤ 5 ms per client (what the API pays per request); holdout AUC of the champion within
+0.75–0.82 on synthetic data (the planted signal, no leakage).
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ import numpy as np
 
 from ml import config
 
-TARGETS = {"explain_ms_per_client": 5.0, "holdout_auc_min": 0.75, "holdout_auc_max": 0.82}
+TARGETS = {"train_wall_s": 1200, "explain_ms_per_client": 5.0, "holdout_auc_min": 0.75, "holdout_auc_max": 0.82}
 EXPLAIN_CLIENTS = 1_000
 
 
@@ -73,8 +74,8 @@ def main(out_dir: Path) -> dict:
     from ml.synthetic import generate
     from ml.train import train
 
-    clients = int(os.environ.get("BENCH_TRAIN_CLIENTS", "30000"))
-    quick = os.environ.get("BENCH_TRAIN_QUICK", "1") != "0"
+    clients = int(os.environ.get("BENCH_TRAIN_CLIENTS", "300000"))
+    quick = os.environ.get("BENCH_TRAIN_QUICK", "0") == "1"
     work_dir = Path(os.environ.get("BENCH_WORK_DIR", config.PROJECT_ROOT / "data" / "bench")) / "train"
     shutil.rmtree(work_dir, ignore_errors=True)
     work_dir.mkdir(parents=True)
@@ -110,6 +111,7 @@ def main(out_dir: Path) -> dict:
     result["explain"] = explain_timings(model, rows)
     auc = champion["holdout"]["auc"]
     result["targets_met"] = {
+        "train_wall_s": result["train_wall_s"] <= TARGETS["train_wall_s"],
         "explain_ms_per_client": result["explain"]["mean_ms"] <= TARGETS["explain_ms_per_client"],
         "holdout_auc": TARGETS["holdout_auc_min"] <= auc <= TARGETS["holdout_auc_max"],
     }

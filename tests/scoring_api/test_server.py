@@ -89,3 +89,29 @@ def test_production_errors_are_json_without_a_trace(live_api):
     assert broken.status_code == 400 and broken.json()["error"]["code"] == "parse_error"
     nowhere = requests.get(f"{live_api}/no/such/page", headers=headers, timeout=30)
     assert nowhere.status_code == 404 and nowhere.json()["error"]["status"] == 404
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("setting, expected", [(None, "off"), ("on", "on")])
+def test_postgres_event_commits_follow_the_durability_setting(setting, expected):
+    """SQLite's WAL durability by default (no disk flush awaited per event), full on request."""
+    import subprocess
+    import sys
+
+    database = _postgres_database()
+    url = next(database)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "scoring_api.config.settings.local",
+           "DATABASE_URL": url}
+    env.pop("POSTGRES_SYNCHRONOUS_COMMIT", None)
+    if setting:
+        env["POSTGRES_SYNCHRONOUS_COMMIT"] = setting
+    try:
+        shown = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c",
+             "from django.db import connection\n"
+             "with connection.cursor() as c:\n"
+             "    c.execute('SHOW synchronous_commit'); print(c.fetchone()[0])"],
+            env=env, capture_output=True, text=True, timeout=120, check=True)
+    finally:
+        database.close()
+    assert shown.stdout.strip().splitlines()[-1] == expected
