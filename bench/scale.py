@@ -6,9 +6,10 @@ short (memory, time) keeps what it measured.
 
 Environment: SCALE_CLIENTS (comma list, default "1000000,3000000"; 3M only runs when the 1M
 peak RSS says it fits in memory), SCALE_ENGINES (default "duckdb,spark"), SCALE_WORK_DIR
-(default data/scale), SCALE_KEEP_DATA=1 to keep the generated data, MODEL_URI (a registered
-model; when none answers, a model is trained on SCALE_TRAIN_CLIENTS synthetic clients in a
-temporary MLflow registry).
+(default data/scale), SCALE_KEEP_DATA=1 to keep the generated data, SPARK_DRIVER_MEMORY
+(default 10g: the feature table is collected to the driver), MODEL_URI (a registered model;
+when none answers, a model is trained on SCALE_TRAIN_CLIENTS synthetic clients in a temporary
+MLflow registry).
 """
 from __future__ import annotations
 
@@ -56,8 +57,17 @@ def measure(argv: list[str], env: dict[str, str] | None = None) -> dict:
     result = {"wall_s": round(wall, 1), "peak_rss_gb": round(peak / 1e9, 2),
               "returncode": process.returncode}
     if process.returncode != 0:
-        result["error"] = output.strip().splitlines()[-1] if output.strip() else "failed"
+        result["error"] = failure_line(output)
     return result
+
+
+def failure_line(output: str) -> str:
+    """The line that names the failure: the last exception or error message, not the last
+    frame of a Java or Python stack trace."""
+    lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
+    named = [line for line in lines if not line.startswith(("at ", "File ", "...", "^"))
+             and ("Error" in line or "Exception" in line or line.startswith("error:"))]
+    return (named or lines or ["failed"])[-1][:500]
 
 
 def _rows(data_dir: Path) -> dict[str, int]:
@@ -136,8 +146,11 @@ def main(out_dir: Path) -> dict:
     engines = _env_list("SCALE_ENGINES", "duckdb,spark")
     work_dir = Path(os.environ.get("SCALE_WORK_DIR", config.PROJECT_ROOT / "data" / "scale"))
     work_dir.mkdir(parents=True, exist_ok=True)
+    # ml.features collects the feature table to the driver: 1M clients need more than the 2 g
+    # default (measured: it failed in SerializerHelper.serializeToChunkedBuffer at 1M)
     env = {"PYSPARK_PYTHON": PY, "PYSPARK_DRIVER_PYTHON": PY,
            "SPARK_MASTER": os.environ.get("SPARK_MASTER", "local[2]"),
+           "SPARK_DRIVER_MEMORY": os.environ.get("SPARK_DRIVER_MEMORY", "10g"),
            "PYTHONUNBUFFERED": "1"}
     total_memory = psutil.virtual_memory().total
     report: dict = {"machine": {"cpus": os.cpu_count(), "memory_gb": round(total_memory / 1e9, 1)},
