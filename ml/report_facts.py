@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from ml.report_bench import headlines
 from ml.report_format import integer, number, percent
 from ml.report_inputs import ReportInputs
 
@@ -141,10 +142,12 @@ def benchmark_tables(benchmarks: dict[str, dict | None]) -> list[dict[str, Any]]
     tables = []
     for name, document in benchmarks.items():
         if document is None:
-            tables.append({"name": name, "measured": False, "rows": [], "error": None, "cut": 0})
+            tables.append({"name": name, "measured": False, "rows": [], "error": None, "cut": 0,
+                           "headlines": []})
             continue
         rows = flatten(document)
         tables.append({"name": name, "measured": True, "error": document.get("error"),
+                       "headlines": headlines(name, document),
                        "rows": rows[:BENCH_ROWS_MAX], "cut": max(len(rows) - BENCH_ROWS_MAX, 0)})
     return tables
 

@@ -146,15 +146,9 @@ def _operations(facts: dict[str, Any]) -> list[Slide]:
         ]
     else:
         drift_bullets = [f"Analyse de dérive : {NOT_MEASURED}"]
-    bench_bullets = [f"Explication : {number(champion.get('explain_ms_per_client'), 2)} ms par client",
+    model_bullets = [f"Explication : {number(champion.get('explain_ms_per_client'), 2)} ms par client",
                      f"Entraînement final du champion : {number(champion.get('fit_time_s'), 2)} s"]
-    for bench in facts["benchmarks"]:
-        if not bench["measured"]:
-            bench_bullets.append(f"Benchmark {bench['name']} : {NOT_MEASURED}")
-        elif bench["error"]:
-            bench_bullets.append(f"Benchmark {bench['name']} : échec")
-        else:
-            bench_bullets.append(f"Benchmark {bench['name']} : mesuré ({len(bench['rows'])} mesures, voir la note)")
+    model_bullets += _bench_bullets(facts, ("train", "drift", "portal"))
     mlflow_shot = next((p for p in facts["screenshots"] if "mlflow" in p.stem.lower()), None)
     return [
         Slide("Suivi MLflow et registre", [
@@ -164,7 +158,9 @@ def _operations(facts: dict[str, Any]) -> list[Slide]:
             "Promotion seulement si le coût holdout baisse",
         ], mlflow_shot),
         Slide("Dérive des données", drift_bullets),
-        Slide("Performances mesurées", bench_bullets),
+        Slide("Performances mesurées : modèle, dérive, portail", model_bullets),
+        Slide("Performances mesurées : API de scoring (wrk, 2 cœurs)", _bench_bullets(facts, ("api",))),
+        Slide("Performances mesurées : volumes, DuckDB et Spark", _bench_bullets(facts, ("pipeline", "scale"))),
         _delivery_slide(facts.get("delivery") or {}),
     ]
 
@@ -185,6 +181,21 @@ def _delivery_slide(delivery: dict[str, Any]) -> Slide:
         [run["suite"], integer(run["tests"]), integer(run["failures"]), integer(run["errors"]),
          integer(run["skipped"]), number(run["seconds"], 1)] for run in runs]
     return Slide("Chaîne de livraison", bullets, table=table)
+
+
+def _bench_bullets(facts: dict[str, Any], names: tuple[str, ...]) -> list[str]:
+    """The headline lines of the named benchmarks, or why there are none."""
+    bullets: list[str] = []
+    for bench in facts["benchmarks"]:
+        if bench["name"] not in names:
+            continue
+        if not bench["measured"]:
+            bullets.append(f"Benchmark {bench['name']} : {NOT_MEASURED}")
+        elif bench["error"]:
+            bullets.append(f"Benchmark {bench['name']} : échec")
+        else:
+            bullets += bench["headlines"] or [f"Benchmark {bench['name']} : mesuré (voir la note)"]
+    return bullets
 
 
 def _screen_name(path: Path) -> str:

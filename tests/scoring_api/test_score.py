@@ -189,8 +189,10 @@ def test_each_token_is_throttled_with_a_json_429(api, clients_frame, monkeypatch
     client_id = _some_client(clients_frame)
     statuses = [api.get(f"/score/{client_id}").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
-    error = api.get(f"/score/{client_id}").json()["error"]
+    refused = api.get(f"/score/{client_id}")
+    error = refused.json()["error"]
     assert error["status"] == 429 and error["code"] == "throttled"
+    assert 0 < int(refused["Retry-After"]) <= 60
     assert PredictionEvent.objects.count() == 3, "a refused call stores no event"
     cache.clear()
 
