@@ -50,11 +50,6 @@ node_modules/axe-core/axe.min.js: package.json
 	@if command -v npm >/dev/null; then npm install --silent --no-audit --no-fund; else echo "npm missing: axe tests will be skipped"; fi
 	@touch $@ 2>/dev/null || true
 
-static/vendor/plotly.min.js: $(VENV)/.installed
-	$(call say,Copying Plotly's JavaScript into static/vendor (served locally by whitenoise))
-	mkdir -p static/vendor
-	cp "$$($(PY) -c 'import plotly, pathlib; print(pathlib.Path(plotly.__file__).parent / "package_data" / "plotly.min.js")')" $@
-
 # ---------------------------------------------------------------- pipeline
 data/synthetic/.done: | $(VENV)/.installed
 	$(call say,Generating $(DEMO_CLIENTS) synthetic clients (seven tables) in data/synthetic)
@@ -116,7 +111,7 @@ mlflow-screenshot: $(VENV)/.installed ## MLflow UI screenshot for the slides (re
 slides: report ## alias of `make report`
 
 .PHONY: migrate
-migrate: $(VENV)/.installed static/vendor/plotly.min.js
+migrate: $(VENV)/.installed
 	$(call say,Migrating both databases and creating demo users and tokens)
 	mkdir -p db
 	DJANGO_PROJECT=scoring_api $(PY) manage.py migrate --noinput -v0
@@ -145,7 +140,7 @@ PROD_ENV = PATH="$(CURDIR)/$(VENV)/bin:$$PATH" DJANGO_SECRET_KEY="$$(cat db/.pro
 	API_PORT=$(API_PORT) PORTAL_PORT=$(PORTAL_PORT)
 
 .PHONY: prod-setup
-prod-setup: $(VENV)/.installed static/vendor/plotly.min.js
+prod-setup: $(VENV)/.installed
 	$(call say,Production settings: migrate, demo users, collectstatic (both apps))
 	mkdir -p db
 	test -s db/.prod-secret-key || $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > db/.prod-secret-key
@@ -180,14 +175,14 @@ mlflow-ui: $(VENV)/.installed ## open the MLflow UI on :5000
 # ---------------------------------------------------------------- quality
 PYTEST := $(VENV)/bin/pytest
 .PHONY: test
-test: $(VENV)/.installed system-deps node_modules/axe-core/axe.min.js static/vendor/plotly.min.js ## run every test (both Django projects)
+test: $(VENV)/.installed system-deps node_modules/axe-core/axe.min.js ## run every test (both Django projects)
 	$(call say,Tests: ml + scoring API + delivery)
 	$(PYTEST) --ds=scoring_api.config.settings.test --junitxml=reports/tests/pipeline-api-delivery.xml tests/ml tests/scoring_api tests/delivery
 	$(call say,Tests: portal (views, end-to-end, browser))
 	$(PYTEST) --ds=portal.config.settings.test --junitxml=reports/tests/portal.xml tests/portal
 
 .PHONY: bench
-bench: train scores system-deps static/vendor/plotly.min.js ## benchmarks (300k clients; API and portal on the demo champion); results in reports/bench/
+bench: train scores system-deps ## benchmarks (300k clients; API and portal on the demo champion); results in reports/bench/
 	$(PY) -m bench.run
 
 .PHONY: clean

@@ -1,4 +1,4 @@
-"""bin/web, bin/release and bin/post_compile: executable, valid bash, strict mode, a clear failure
+"""bin/web, bin/release, bin/pre_compile and bin/post_compile: executable, valid bash, strict mode, a clear failure
 when DJANGO_PROJECT is unset or wrong, and the commands they hand over to (gunicorn, manage.py,
 ``python -m ml``), observed through stand-ins put first on PATH."""
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ml.config import PROJECT_ROOT
 from .conftest import PROJECTS
 
 BIN = PROJECT_ROOT / "bin"
-ENTRY_POINTS = ["web", "release", "post_compile"]
+ENTRY_POINTS = ["web", "release", "pre_compile", "post_compile"]
 PROCESSES = ["web", "release"]
 # records its arguments and OMP_NUM_THREADS; when its arguments contain <word>, sleeps
 # $STANDIN_SLEEP_<word> seconds and exits with $STANDIN_EXIT_<word> (e.g. STANDIN_EXIT_migrate=1)
@@ -197,3 +197,30 @@ def test_post_compile_only_warns_without_an_archive_and_skips_the_portal(tmp_pat
                               FEATURES_ARCHIVE_URL="file:///nonexistent.tar.gz")
     assert portal.returncode == 0, portal.stderr
     assert not (tmp_path / "portal" / "data").exists()
+
+
+def run_pre_compile(build_dir: Path, **env_vars: str) -> subprocess.CompletedProcess:
+    """bin/pre_compile run from a copy of the repository's requirement files in ``build_dir``."""
+    (build_dir / "bin").mkdir(parents=True, exist_ok=True)
+    shutil.copy2(BIN / "pre_compile", build_dir / "bin" / "pre_compile")
+    for name in ("requirements.txt", "requirements-portal.txt"):
+        shutil.copy2(PROJECT_ROOT / name, build_dir / name)
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_PROJECT"}
+    return subprocess.run([str(build_dir / "bin" / "pre_compile")], env={**env, **env_vars},
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_pre_compile_gives_the_portal_its_own_requirements(tmp_path):
+    result = run_pre_compile(tmp_path, DJANGO_PROJECT="portal")
+    assert result.returncode == 0, result.stderr
+    installed = (tmp_path / "requirements.txt").read_text()
+    assert installed == (PROJECT_ROOT / "requirements-portal.txt").read_text()
+    assert "lightgbm" not in installed.lower() and "mlflow" not in installed.lower()
+
+
+@pytest.mark.parametrize("project", ["scoring_api", None])
+def test_pre_compile_keeps_the_full_requirements_otherwise(project, tmp_path):
+    result = run_pre_compile(tmp_path, **({"DJANGO_PROJECT": project} if project else {}))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "requirements.txt").read_text() == \
+        (PROJECT_ROOT / "requirements.txt").read_text()

@@ -1,5 +1,6 @@
 """Each project as Heroku runs it: the files of the repository copied into a fresh "slug",
-``collectstatic`` as the Python buildpack runs it, ``bin/release``, then ``bin/web`` (gunicorn,
+``bin/pre_compile`` and, for the portal, a fresh virtual environment with only what its
+requirements name (as the buildpack installs them), ``collectstatic`` as the buildpack runs it, ``bin/release``, then ``bin/web`` (gunicorn,
 production settings) answering real HTTP requests, with and without Heroku's HTTPS header."""
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,6 +45,20 @@ def copy_slug(destination: Path) -> Path:
     return destination
 
 
+def install_requirements(slug: Path, venv: Path) -> Path:
+    """A fresh virtual environment with the slug's requirements.txt (after bin/pre_compile),
+    as the Python buildpack builds it; returns its bin folder."""
+    created = subprocess.run([sys.executable, "-m", "venv", str(venv)], capture_output=True,
+                             text=True, timeout=120)
+    assert created.returncode == 0, created.stderr
+    installed = subprocess.run(
+        [str(venv / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check",
+         "-r", str(slug / "requirements.txt")], capture_output=True, text=True, timeout=600)
+    if installed.returncode != 0:
+        pytest.skip(f"cannot install the slug's requirements here: {installed.stderr[-500:]}")
+    return venv / "bin"
+
+
 def run_in_slug(slug: Path, command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=slug, env=env, capture_output=True, text=True, timeout=300)
 
@@ -75,6 +91,11 @@ def dyno(request: pytest.FixtureRequest,
                          RELEASE_DEMO_SETUP="1", DJANGO_ADMIN_PASSWORD="delivery-admin-pw-7q2m",
                          PORTAL_ADVISOR_PASSWORD=ADVISOR_PASSWORD, SCORING_API_TOKEN=SERVICE_TOKEN)
     env.pop("PYTHONPATH", None)
+    pre_compiled = run_in_slug(slug, ["bin/pre_compile"], env)
+    assert pre_compiled.returncode == 0, pre_compiled.stderr
+    if project == "portal":
+        # the portal's dyno has only requirements-portal.txt: no ML stack to lean on by accident
+        env["PATH"] = f"{install_requirements(slug, workdir / 'venv')}{os.pathsep}{env['PATH']}"
     built = run_in_slug(slug, ["python", "manage.py", "collectstatic", "--noinput", "-v0"], env)
     assert built.returncode == 0, f"collectstatic (Heroku build) failed:\n{built.stderr[-3000:]}"
     released = run_in_slug(slug, ["bin/release"], env)
@@ -161,3 +182,14 @@ def test_the_accounts_of_the_release_work(dyno):
         )
         assert answer.status_code == 302, answer.text[:500]
         assert "sessionid" in answer.headers.get("Set-Cookie", "")
+
+
+def test_the_portal_dyno_serves_plotly_from_its_collected_static_files(dyno):
+    """The charts' plotly.js reaches a Heroku build (it is not in the repository: the staticfiles
+    finder takes it from the installed plotly package)."""
+    project, url, _ = dyno
+    if project != "portal":
+        pytest.skip("the API serves no chart")
+    answer = requests.get(f"{url}/static/vendor/plotly.min.js", headers=HTTPS, timeout=30)
+    assert answer.status_code == 200
+    assert answer.text.lstrip().startswith("/**") and "plotly.js v" in answer.text[:200]

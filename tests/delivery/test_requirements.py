@@ -78,8 +78,22 @@ def test_product_packages_are_pinned(package):
 
 
 def test_web_packages_are_in_the_runtime_requirements():
-    """Heroku installs requirements.txt only: what the dynos run must be there."""
+    """The API's Heroku app installs requirements.txt: what its dynos run must be there."""
     lines = requirement_lines(PROJECT_ROOT / "requirements.txt")
     runtime = {canonical(Requirement(line).name) for line in lines}
     assert {"django", "djangorestframework", "gunicorn", "whitenoise", "django-environ",
             "psycopg", "lightgbm", "mlflow", "shap"} <= runtime
+
+
+def test_the_portal_requirements_are_a_subset_of_the_runtime_ones_with_the_same_pins():
+    """requirements-portal.txt (the portal's Heroku app, bin/pre_compile) never drifts from
+    requirements.txt, and carries no ML stack."""
+    def pins(name: str) -> dict[str, str]:
+        return {canonical(Requirement(line).name): str(Requirement(line).specifier)
+                for line in requirement_lines(PROJECT_ROOT / name)}
+
+    portal, runtime = pins("requirements-portal.txt"), pins("requirements.txt")
+    assert {"django", "whitenoise", "gunicorn", "django-axes", "plotly"} <= portal.keys()
+    for package, specifier in portal.items():
+        assert runtime.get(package) == specifier, f"{package}: {specifier} vs {runtime.get(package)}"
+    assert not {"lightgbm", "mlflow", "shap", "scikit-learn", "pandas"} & portal.keys()

@@ -330,17 +330,42 @@ def test_api_refusing_connections_gives_503_after_retries(advisor_client, settin
 
 
 def test_plotly_and_css_are_served_locally_without_login(client, db):
-    """whitenoise serves plotly.js from our static files (copied by `make`): no CDN."""
-    from ml.config import PROJECT_ROOT
+    """whitenoise serves plotly.js from the installed plotly package (no CDN, no copy step)."""
+    from portal.config.static_finders import BUNDLE, plotly_package_data
 
-    if not (PROJECT_ROOT / "static" / "vendor" / "plotly.min.js").is_file():
-        pytest.skip("static/vendor/plotly.min.js not copied yet (make static/vendor/plotly.min.js)")
     for path in ("/static/vendor/plotly.min.js", "/static/portal/css/portal.css",
                  "/static/portal/js/charts.js"):
         response = client.get(path)
         assert response.status_code == 200, path
         body = b"".join(response.streaming_content)
         assert len(body) > 500
+        if path.endswith(BUNDLE):
+            assert body == (plotly_package_data() / BUNDLE).read_bytes()
+
+
+def test_collectstatic_gathers_the_plotly_bundle_under_vendor(tmp_path, settings):
+    """What a Heroku build or `make prod` collects: the bundle of the pinned plotly package."""
+    import plotly
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    call_command("collectstatic", "--noinput", "-v0")
+    collected = (tmp_path / "static" / "vendor" / "plotly.min.js").read_text(encoding="utf-8")
+    assert f"v{plotly.offline.get_plotlyjs_version()}" in collected[:500]
+
+
+def test_the_plotly_finder_check_names_a_missing_bundle(tmp_path):
+    from portal.config.static_finders import PlotlyBundleFinder
+
+    finder = PlotlyBundleFinder()
+    assert finder.check() == []
+    assert finder.find("vendor/plotly.min.js").endswith("plotly.min.js")
+    assert finder.find("vendor/other.js") == "" and finder.find("plotly.min.js", find_all=True) == []
+    finder.storage = type(finder.storage)(location=tmp_path)
+    [error] = finder.check()
+    assert error.id == "portal.E001" and "plotly.min.js" in error.msg
 
 
 def test_expired_form_gives_a_french_403(db):

@@ -113,8 +113,15 @@ MIDDLEWARE = [
 # https://docs.djangoproject.com/en/5.2/ref/settings/#static-root
 STATIC_ROOT = PROJECT_ROOT / "staticfiles"
 STATIC_URL = "/static/"
-# static/portal (css, js) and static/vendor/plotly.min.js (copied by `make`): no CDN.
+# static/portal (css, js); vendor/plotly.min.js comes from the installed plotly package: no CDN.
 STATICFILES_DIRS = [PROJECT_ROOT / "static"]
+# https://docs.djangoproject.com/en/5.2/ref/settings/#staticfiles-finders
+# The plotly finder first: a stale static/vendor/plotly.min.js left by an older checkout never wins.
+STATICFILES_FINDERS = [
+    "portal.config.static_finders.PlotlyBundleFinder",
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
 # https://whitenoise.readthedocs.io/en/stable/django.html
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
