@@ -26,7 +26,7 @@ def spark_session(master: str | None = None) -> Any:
 
     Workers need pandas and pyarrow, hence ``PYSPARK_PYTHON`` = the venv's Python when unset.
     Driver memory, collected-result size and shuffle partitions come from
-    ``SPARK_DRIVER_MEMORY`` (2g), ``SPARK_MAX_RESULT_SIZE`` (4g) and
+    ``SPARK_DRIVER_MEMORY`` (4g), ``SPARK_MAX_RESULT_SIZE`` (4g) and
     ``SPARK_SHUFFLE_PARTITIONS`` (8: the default 200 is far too many for 2 cores).
     """
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -44,7 +44,9 @@ def spark_session(master: str | None = None) -> Any:
     else:
         builder = (
             builder.master(master)
-            .config("spark.driver.memory", os.environ.get("SPARK_DRIVER_MEMORY", "2g"))
+            # in local mode the driver is also the executor (tasks, shuffle, collected results):
+            # one 300k-client build on 2g lost a task result (TaskResultLost, not reproduced)
+            .config("spark.driver.memory", os.environ.get("SPARK_DRIVER_MEMORY", "4g"))
             # the feature table is collected to the driver: 1M clients is ~1.3 GB of results,
             # above Spark's 1g default (the 1M scale benchmark failed on it)
             .config("spark.driver.maxResultSize",

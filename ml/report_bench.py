@@ -25,6 +25,12 @@ def _met(flag: Any) -> str:
     return {True: " — objectif atteint", False: " — objectif manqué"}.get(flag, "")
 
 
+def _failure(step: dict[str, Any]) -> str:
+    """``échec`` and the failure line the benchmark kept (cut short), for a step that failed."""
+    error = str(step.get("error") or "").strip()
+    return f"échec (code {step.get('returncode')}{' : ' + error[:160] if error else ''})"
+
+
 def _train(d: dict[str, Any]) -> list[str]:
     lines = []
     if _get(d, "train_wall_s") is not None:
@@ -48,9 +54,13 @@ def _pipeline(d: dict[str, Any]) -> list[str]:
     lines = []
     for step, label in (("synth", "génération"), ("features_duckdb", "variables DuckDB"),
                         ("features_spark", "variables Spark local[2]")):
-        if _get(d, f"{step}.wall_s") is not None:
-            lines.append(f"{integer(d.get('clients'))} clients, {label} : {number(_get(d, f'{step}.wall_s'), 1)} s, "
-                         f"pic mémoire {number(_get(d, f'{step}.peak_rss_gb'), 1)} Go")
+        if _get(d, f"{step}.wall_s") is None:
+            continue
+        if _get(d, f"{step}.returncode"):
+            lines.append(f"{integer(d.get('clients'))} clients, {label} : {_failure(d[step])}")
+            continue
+        lines.append(f"{integer(d.get('clients'))} clients, {label} : {number(_get(d, f'{step}.wall_s'), 1)} s, "
+                     f"pic mémoire {number(_get(d, f'{step}.peak_rss_gb'), 1)} Go")
     return lines
 
 
@@ -67,7 +77,7 @@ def _scale(d: dict[str, Any]) -> list[str]:
             if not measured:
                 continue
             if measured.get("returncode"):
-                lines.append(f"{integer(scale.get('clients'))} clients, {label} : échec")
+                lines.append(f"{integer(scale.get('clients'))} clients, {label} : {_failure(measured)}")
                 continue
             rate = (f", {integer(measured['clients_per_s'])} clients/s" if "clients_per_s" in measured else "")
             lines.append(f"{integer(scale.get('clients'))} clients, {label} : {number(measured.get('wall_s'), 1)} s, "

@@ -40,9 +40,23 @@ def test_train_lines_give_minutes_against_the_target_and_the_champion():
 
 def test_scale_lines_show_failures_and_skipped_sizes_as_such():
     lines = headlines("scale", SCALE)
-    assert "1\u202f000\u202f000 clients, variables Spark : échec" in lines
+    assert "1\u202f000\u202f000 clients, variables Spark : échec (code 1)" in lines
     assert "1\u202f000\u202f000 clients, scoring Spark : 53,9 s, 2,9 Go, 21\u202f494 clients/s" in lines
     assert lines[-1].startswith("3\u202f000\u202f000 clients : non lancé (predicted peak RSS")
+
+
+def test_a_failed_pipeline_step_says_so_with_its_error_and_no_timing():
+    """A failed step keeps its wall time in the file: the line must not read as a success."""
+    error = ("Caused by: org.apache.spark.SparkException: Job aborted due to stage failure: "
+             "TaskResultLost (result lost from block manager)")
+    pipeline = {"clients": 300000,
+                "synth": {"wall_s": 102.3, "peak_rss_gb": 7.15, "returncode": 0},
+                "features_spark": {"wall_s": 109.8, "peak_rss_gb": 2.83, "returncode": 1,
+                                   "error": error}}
+    synth, spark = headlines("pipeline", pipeline)
+    assert synth == "300\u202f000 clients, génération : 102,3 s, pic mémoire 7,2 Go"
+    assert spark.startswith("300\u202f000 clients, variables Spark local[2] : échec (code 1 : Caused by")
+    assert "109,8" not in spark and "Go" not in spark
 
 
 def test_absent_keys_failed_or_unknown_benchmarks_give_no_invented_line():
