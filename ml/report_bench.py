@@ -50,18 +50,21 @@ def _train(d: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _step_line(clients: Any, label: str, step: dict[str, Any], memory: str = "") -> str:
+    """One measured step of a volume benchmark: its time, peak memory and rate, or its failure."""
+    head = f"{integer(clients)} clients, {label} : "
+    if step.get("returncode"):
+        return head + _failure(step)
+    rate = f", {integer(step['clients_per_s'])} clients/s" if "clients_per_s" in step else ""
+    return (head + f"{number(step.get('wall_s'), 1)} s, "
+            f"{memory}{number(step.get('peak_rss_gb'), 1)} Go{rate}")
+
+
 def _pipeline(d: dict[str, Any]) -> list[str]:
-    lines = []
-    for step, label in (("synth", "génération"), ("features_duckdb", "variables DuckDB"),
-                        ("features_spark", "variables Spark local[2]")):
-        if _get(d, f"{step}.wall_s") is None:
-            continue
-        if _get(d, f"{step}.returncode"):
-            lines.append(f"{integer(d.get('clients'))} clients, {label} : {_failure(d[step])}")
-            continue
-        lines.append(f"{integer(d.get('clients'))} clients, {label} : {number(_get(d, f'{step}.wall_s'), 1)} s, "
-                     f"pic mémoire {number(_get(d, f'{step}.peak_rss_gb'), 1)} Go")
-    return lines
+    return [_step_line(d.get("clients"), label, d[step], memory="pic mémoire ")
+            for step, label in (("synth", "génération"), ("features_duckdb", "variables DuckDB"),
+                                ("features_spark", "variables Spark local[2]"))
+            if _get(d, f"{step}.wall_s") is not None]
 
 
 def _scale(d: dict[str, Any]) -> list[str]:
@@ -72,16 +75,9 @@ def _scale(d: dict[str, Any]) -> list[str]:
         if scale.get("skipped"):
             lines.append(f"{integer(scale.get('clients'))} clients : non lancé ({scale['skipped']})")
             continue
-        for step, label in labels.items():
-            measured = (scale.get("steps") or {}).get(step)
-            if not measured:
-                continue
-            if measured.get("returncode"):
-                lines.append(f"{integer(scale.get('clients'))} clients, {label} : {_failure(measured)}")
-                continue
-            rate = (f", {integer(measured['clients_per_s'])} clients/s" if "clients_per_s" in measured else "")
-            lines.append(f"{integer(scale.get('clients'))} clients, {label} : {number(measured.get('wall_s'), 1)} s, "
-                         f"{number(measured.get('peak_rss_gb'), 1)} Go{rate}")
+        steps = scale.get("steps") or {}
+        lines += [_step_line(scale.get("clients"), label, steps[step])
+                  for step, label in labels.items() if steps.get(step)]
     return lines
 
 

@@ -1,7 +1,8 @@
 """Each project as Heroku runs it: the files of the repository copied into a fresh "slug",
 ``bin/pre_compile`` and, for the portal, a fresh virtual environment with only what its
-requirements name (as the buildpack installs them), ``collectstatic`` as the buildpack runs it, ``bin/release``, then ``bin/web`` (gunicorn,
-production settings) answering real HTTP requests, with and without Heroku's HTTPS header."""
+requirements name (as the buildpack installs them), ``collectstatic`` as the buildpack runs it,
+``bin/release``, then ``bin/web`` (gunicorn, production settings) answering real HTTP requests,
+with and without Heroku's HTTPS header."""
 from __future__ import annotations
 
 import os
