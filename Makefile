@@ -174,10 +174,20 @@ mlflow-ui: $(VENV)/.installed ## open the MLflow UI on :5000
 
 # ---------------------------------------------------------------- quality
 PYTEST := $(VENV)/bin/pytest
+.PHONY: lint
+lint: $(VENV)/.installed ## ruff, and the layering contracts (import-linter, pyproject.toml)
+	$(call say,Lint: ruff and the layering contracts)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
+
+.PHONY: openapi
+openapi: $(VENV)/.installed ## write the API's contract, scoring_api/openapi.yaml, from the code
+	DJANGO_PROJECT=scoring_api $(PY) manage.py spectacular --file scoring_api/openapi.yaml --validate
+
 .PHONY: test
-test: $(VENV)/.installed system-deps node_modules/axe-core/axe.min.js ## run every test (both Django projects)
+test: $(VENV)/.installed system-deps node_modules/axe-core/axe.min.js lint ## run every test (both Django projects)
 	$(call say,Tests: ml + scoring API + delivery)
-	$(PYTEST) --ds=scoring_api.config.settings.test --junitxml=reports/tests/pipeline-api-delivery.xml tests/ml tests/scoring_api tests/delivery
+	$(PYTEST) --ds=scoring_api.config.settings.test --junitxml=reports/tests/pipeline-api-delivery.xml tests/ml tests/reporting tests/vocabulary tests/scoring_api tests/delivery
 	$(call say,Tests: portal (views, end-to-end, browser))
 	$(PYTEST) --ds=portal.config.settings.test --junitxml=reports/tests/portal.xml tests/portal
 

@@ -24,7 +24,7 @@ import pandas as pd
 import psutil
 
 from bench.portal import api_server
-from ml import config
+from ml.config import settings
 
 TOKEN = "bench-api-token-0123456789abcdef012345"
 TARGETS = {"rps_50": 800, "p99_ms_50": 100, "p50_ms_4": 10}
@@ -51,9 +51,9 @@ end
 
 def raw_model_call(ids: list[int], features_dir: Path) -> dict:
     """Predict + contributions for one row at a time, in this process, one thread."""
-    from ml.inference import load_model
+    from ml.model.loading import load_model
 
-    model = load_model(config.DEFAULT_MODEL_URI)
+    model = load_model(settings().model_uri)
     frames = [pd.read_parquet(features_dir / n) for n in ("features_train.parquet",
                                                             "features_test.parquet")]
     table = pd.concat(frames).set_index("SK_ID_CURR").reindex(columns=model.features)
@@ -63,7 +63,7 @@ def raw_model_call(ids: list[int], features_dir: Path) -> dict:
         started = time.perf_counter()
         model.score(row.reshape(1, -1))
         times.append((time.perf_counter() - started) * 1000)
-    return {"model_version": model.version, "kind": model.model.kind,
+    return {"model_version": model.version, "kind": model.kind,
             "features": len(model.features), "rows": len(rows),
             "p50_ms": round(statistics.median(times), 3),
             "p99_ms": round(float(np.percentile(times, 99)), 3)}
@@ -136,8 +136,8 @@ def run_store(store: str, database_url: str, ids: list[int], workdir: Path,
               seconds: int, settings: dict[str, str] | None = None) -> dict:
     script = workdir / "score.lua"
     script.write_text(WRK_SCRIPT % {"ids": ", ".join(map(str, ids)), "token": TOKEN})
-    env = {"FEATURES_DIR": str(config.FEATURES_DIR), "SCORES_DIR": str(config.SCORES_DIR),
-           "MLFLOW_TRACKING_URI": config.tracking_uri(), "MODEL_URI": config.DEFAULT_MODEL_URI,
+    env = {"FEATURES_DIR": str(settings().features_dir), "SCORES_DIR": str(settings().scores_dir),
+           "MLFLOW_TRACKING_URI": settings().tracking_uri, "MODEL_URI": settings().model_uri,
            "API_THROTTLE_USER": "100000000/hour", **(settings or {})}
     with api_server(workdir, token=TOKEN, extra_env=env, database_url=database_url) as url:
         _wrk(url, script, 4, 5)  # warm-up: model, features, neighbour index in both workers
@@ -159,11 +159,11 @@ def run_store(store: str, database_url: str, ids: list[int], workdir: Path,
 def main(out_dir: Path) -> dict:
     if shutil.which("wrk") is None:
         return {"skipped": "wrk not installed (make system-deps)"}
-    clients = pd.read_parquet(config.FEATURES_DIR / "clients.parquet")
+    clients = pd.read_parquet(settings().features_dir / "clients.parquet")
     ids = clients["SK_ID_CURR"].sample(n=min(2000, len(clients)), random_state=0).tolist()
     seconds = int(os.environ.get("BENCH_API_SECONDS", "60"))
     result: dict = {"targets": TARGETS, "cpu_count": os.cpu_count(),
-                    "raw_model_call": raw_model_call(ids, config.FEATURES_DIR), "stores": []}
+                    "raw_model_call": raw_model_call(ids, settings().features_dir), "stores": []}
     with tempfile.TemporaryDirectory(prefix="bench-api-") as tmp:
         sqlite_dir = Path(tmp) / "sqlite"
         sqlite_dir.mkdir()

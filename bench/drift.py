@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from ml.drift import DEFAULT_FEATURES, column_drift
-from ml.synthetic import FIRST_ID, PLANTED_DRIFT, TEST_SHARE, generate_applications
+from ml.data.synthetic import FIRST_ID, PLANTED_DRIFT, TEST_SHARE, generate_applications
+from ml.monitoring.drift import DEFAULT_FEATURES, column_drift
 
 FULL_ROWS = 300_000
 TARGET_SECONDS = 60.0

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from bench.scale import measure
-from ml import config
+from ml.config import PROJECT_ROOT, settings
 
 TARGETS = {"synth_wall_s": 180.0, "features_duckdb_wall_s": 60.0,
            "features_duckdb_peak_rss_gb": 6.0}
@@ -38,7 +38,7 @@ def main(out_dir: Path) -> dict:
     clients = int(os.environ.get("BENCH_CLIENTS", "300000"))
     engines = [e.strip() for e in os.environ.get("BENCH_ENGINES", "duckdb,spark").split(",")
                if e.strip()]
-    work_dir = Path(os.environ.get("BENCH_WORK_DIR", config.PROJECT_ROOT / "data" / "bench"))
+    work_dir = Path(os.environ.get("BENCH_WORK_DIR", PROJECT_ROOT / "data" / "bench"))
     data_dir, features_dir = work_dir / "raw", work_dir / "features"
     shutil.rmtree(work_dir, ignore_errors=True)
     python = [sys.executable, "-m", "ml"]
@@ -71,4 +71,4 @@ def main(out_dir: Path) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(config.REPORTS_DIR / "bench"), indent=2))
+    print(json.dumps(main(settings().reports_dir / "bench"), indent=2))

@@ -6,14 +6,14 @@ import json
 import sys
 import time
 
-from ml.config import REPORTS_DIR
+from ml.config import settings
 
 BENCHMARKS = ["pipeline", "train", "api", "portal", "drift"]
 
 
 def main(argv: list[str]) -> int:
     names = argv or BENCHMARKS
-    out_dir = REPORTS_DIR / "bench"
+    out_dir = settings().reports_dir / "bench"
     out_dir.mkdir(parents=True, exist_ok=True)
     failures = 0
     for name in names:

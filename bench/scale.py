@@ -23,7 +23,7 @@ from pathlib import Path
 
 import psutil
 
-from ml import config
+from ml.config import PROJECT_ROOT, settings
 
 PY = sys.executable
 MEMORY_HEADROOM = 0.85  # share of the machine's memory a run may be predicted to use
@@ -36,7 +36,7 @@ def _env_list(name: str, default: str) -> list[str]:
 def measure(argv: list[str], env: dict[str, str] | None = None) -> dict:
     """Run ``argv`` and sample the RSS of its whole process tree every 0.1 s."""
     started = time.perf_counter()
-    process = subprocess.Popen(argv, env={**os.environ, **(env or {})}, cwd=config.PROJECT_ROOT,
+    process = subprocess.Popen(argv, env={**os.environ, **(env or {})}, cwd=PROJECT_ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     root = psutil.Process(process.pid)
     peak = 0
@@ -80,11 +80,11 @@ def _rows(data_dir: Path) -> dict[str, int]:
 def _ensure_model(work_dir: Path, env: dict[str, str]) -> dict:
     """A registered model to score with: MODEL_URI when it loads, else one trained here."""
     from ml.errors import MLError
-    from ml.inference import load_model
+    from ml.model.loading import load_model
 
     try:
-        model = load_model(config.DEFAULT_MODEL_URI)
-        return {"uri": config.DEFAULT_MODEL_URI, "name": model.name, "version": str(model.version),
+        model = load_model(settings().model_uri)
+        return {"uri": settings().model_uri, "name": model.name, "version": str(model.version),
                 "trained_here": False}
     except MLError:
         pass
@@ -98,7 +98,7 @@ def _ensure_model(work_dir: Path, env: dict[str, str]) -> dict:
         outcome = measure([PY, "-m", "ml", *step], env)
         if outcome["returncode"] != 0:
             raise RuntimeError(f"training a benchmark model failed at {step[0]}: {outcome.get('error')}")
-    return {"uri": config.DEFAULT_MODEL_URI, "trained_here": True, "train_clients": int(clients)}
+    return {"uri": settings().model_uri, "trained_here": True, "train_clients": int(clients)}
 
 
 def bench_scale(clients: int, engines: list[str], work_dir: Path, model_uri: str,
@@ -144,9 +144,9 @@ def main(out_dir: Path) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
     scales = [int(c) for c in _env_list("SCALE_CLIENTS", "1000000,3000000")]
     engines = _env_list("SCALE_ENGINES", "duckdb,spark")
-    work_dir = Path(os.environ.get("SCALE_WORK_DIR", config.PROJECT_ROOT / "data" / "scale"))
+    work_dir = Path(os.environ.get("SCALE_WORK_DIR", PROJECT_ROOT / "data" / "scale"))
     work_dir.mkdir(parents=True, exist_ok=True)
-    # ml.features collects the feature table to the driver: 1M clients need more than the 2 g
+    # ml.features.build collects the feature table to the driver: 1M clients need more than the 2 g
     # default (measured: it failed in SerializerHelper.serializeToChunkedBuffer at 1M)
     env = {"PYSPARK_PYTHON": PY, "PYSPARK_DRIVER_PYTHON": PY,
            "SPARK_MASTER": os.environ.get("SPARK_MASTER", "local[2]"),
@@ -181,4 +181,4 @@ def main(out_dir: Path) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(config.REPORTS_DIR / "bench"), indent=2))
+    print(json.dumps(main(settings().reports_dir / "bench"), indent=2))

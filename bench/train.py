@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ml import config
+from ml.config import PROJECT_ROOT, settings
 
 TARGETS = {"train_wall_s": 1200, "explain_ms_per_client": 5.0, "holdout_auc_min": 0.75, "holdout_auc_max": 0.82}
 EXPLAIN_CLIENTS = 1_000
@@ -69,14 +69,14 @@ class _TemporaryStore:
 def main(out_dir: Path) -> dict:
     import pandas as pd
 
-    from ml.features import build_features, write_features
-    from ml.inference import load_model
-    from ml.synthetic import generate
-    from ml.train import train
+    from ml.data.synthetic import generate
+    from ml.features.build import build_features, write_features
+    from ml.model.loading import load_model
+    from ml.training.train import train
 
     clients = int(os.environ.get("BENCH_TRAIN_CLIENTS", "300000"))
     quick = os.environ.get("BENCH_TRAIN_QUICK", "0") == "1"
-    work_dir = Path(os.environ.get("BENCH_WORK_DIR", config.PROJECT_ROOT / "data" / "bench")) / "train"
+    work_dir = Path(os.environ.get("BENCH_WORK_DIR", PROJECT_ROOT / "data" / "bench")) / "train"
     shutil.rmtree(work_dir, ignore_errors=True)
     work_dir.mkdir(parents=True)
     result: dict = {"clients": clients, "quick": quick, "cores": os.cpu_count(), "targets": TARGETS}
@@ -124,4 +124,4 @@ def main(out_dir: Path) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(config.REPORTS_DIR / "bench"), indent=2))
+    print(json.dumps(main(settings().reports_dir / "bench"), indent=2))

@@ -13,17 +13,17 @@ import sys
 from ml.errors import MLError
 
 COMMANDS: dict[str, tuple[str, str]] = {
-    "synth": ("ml.synthetic", "generate synthetic Home Credit tables (all seven)"),
-    "validate": ("ml.data", "validate the seven raw tables of a data directory"),
-    "features": ("ml.features", "build the feature tables and the feature dictionary"),
-    "leakage": ("ml.leakage", "check the features for target leakage"),
-    "train": ("ml.train", "train, compare and register the candidate models"),
-    "models": ("ml.registry", "list registered model versions and aliases"),
-    "promote": ("ml.registry", "move the champion alias to a model version"),
-    "drift": ("ml.drift", "data-drift report, application_train vs application_test"),
-    "score-batch": ("ml.batch", "score a whole portfolio with reason codes"),
-    "real-sample": ("ml.real_sample", "data directory from the small real Kaggle sample"),
-    "report": ("ml.report", "methodology note and slides from the measured results"),
+    "synth": ("ml.data.synthetic", "generate synthetic Home Credit tables (all seven)"),
+    "validate": ("ml.data.load", "validate the seven raw tables of a data directory"),
+    "features": ("ml.features.build", "build the feature tables and the feature dictionary"),
+    "leakage": ("ml.training.leakage", "check the features for target leakage"),
+    "train": ("ml.training.train", "train, compare and register the candidate models"),
+    "models": ("ml.model.registry", "list registered model versions and aliases"),
+    "promote": ("ml.model.registry", "move the champion alias to a model version"),
+    "drift": ("ml.monitoring.drift", "data-drift report, application_train vs application_test"),
+    "score-batch": ("ml.batch.run", "score a whole portfolio with reason codes"),
+    "real-sample": ("ml.data.real_sample", "data directory from the small real Kaggle sample"),
+    "report": ("reporting.generate", "methodology note and slides from the measured results"),
 }
 
 

@@ -1,59 +1,106 @@
-"""One place for paths and settings of the pipeline, each overridable from the environment."""
+"""The pipeline's settings: one object, read from the environment when asked for.
+
+``settings()`` reads the variables at call time, so tests, servers and subprocesses that set one
+late are obeyed. Each variable is declared once below (name, default, meaning); the Django
+projects read the same object, and docs/deployment.md's variable table is checked against it.
+"""
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-def _path(env_name: str, default: Path) -> Path:
-    value = os.environ.get(env_name)
-    return Path(value).expanduser().resolve() if value else default
-
-
-# Raw Kaggle tables (CSV, CSV.gz or Parquet). When absent, `make demo` generates synthetic ones.
-RAW_DATA_DIR = _path("DATA_DIR", PROJECT_ROOT / "data" / "raw")
-SYNTHETIC_DATA_DIR = _path("SYNTHETIC_DATA_DIR", PROJECT_ROOT / "data" / "synthetic")
-FEATURES_DIR = _path("FEATURES_DIR", PROJECT_ROOT / "data" / "features")
-SCORES_DIR = _path("SCORES_DIR", PROJECT_ROOT / "data" / "scores")
-REPORTS_DIR = _path("REPORTS_DIR", PROJECT_ROOT / "reports")
-
-# MLflow tracking store and model registry: local files by default, a shared server by env.
-MLFLOW_TRACKING_URI = os.environ.get(
-    "MLFLOW_TRACKING_URI", f"sqlite:///{PROJECT_ROOT / 'mlruns.db'}"
-)
-MLFLOW_ARTIFACT_ROOT = _path("MLFLOW_ARTIFACT_ROOT", PROJECT_ROOT / "mlartifacts")
-MLFLOW_EXPERIMENT = os.environ.get("MLFLOW_EXPERIMENT", "credit-scoring")
-MODEL_NAME = os.environ.get("MODEL_NAME", "credit-scoring")
 CHAMPION_ALIAS = "champion"
-DEFAULT_MODEL_URI = os.environ.get("MODEL_URI", f"models:/{MODEL_NAME}@{CHAMPION_ALIAS}")
-
-# Business cost: a false negative (a defaulter granted credit) costs 10 false positives.
-COST_FN = float(os.environ.get("COST_FN", "10"))
-COST_FP = float(os.environ.get("COST_FP", "1"))
-
-RANDOM_STATE = int(os.environ.get("RANDOM_STATE", "42"))
-
-# LightGBM threads while training. One by default: on a small shared machine, OpenMP threads
-# that wait for a busy sibling core spin, and a 2-thread fit was measured up to 50x slower
-# than a 1-thread one under load. Raise it on a dedicated machine.
-LIGHTGBM_THREADS = int(os.environ.get("LIGHTGBM_THREADS", "1"))
 
 
-def default_data_dir() -> Path:
-    """The real Kaggle data when a user has put it in DATA_DIR, else the synthetic demo data."""
-    if RAW_DATA_DIR.is_dir() and any(RAW_DATA_DIR.iterdir()):
-        return RAW_DATA_DIR
-    return SYNTHETIC_DATA_DIR
+def _variable(env: str, default: str, help_text: str) -> object:
+    """A setting read from the environment variable ``env`` (``default`` when unset)."""
+    return field(metadata={"env": env, "default": default, "help": help_text})
 
 
-def tracking_uri() -> str:
-    """The MLflow tracking URI, read at call time (tests and servers may set it late)."""
-    return os.environ.get("MLFLOW_TRACKING_URI", MLFLOW_TRACKING_URI)
+@dataclass(frozen=True)
+class Settings:
+    """Paths, MLflow locations, the business cost and the seeds of the pipeline."""
+
+    data_dir: Path = _variable(
+        "DATA_DIR", "data/raw", "the seven raw Kaggle tables (CSV, CSV.gz or Parquet); "
+        "synthetic data is used while it is empty")
+    synthetic_data_dir: Path = _variable(
+        "SYNTHETIC_DATA_DIR", "data/synthetic", "where `ml synth` writes the demo data")
+    features_dir: Path = _variable(
+        "FEATURES_DIR", "data/features", "the feature tables and dictionary (API and pipeline)")
+    scores_dir: Path = _variable(
+        "SCORES_DIR", "data/scores", "batch scores, one folder per model version")
+    reports_dir: Path = _variable(
+        "REPORTS_DIR", "reports", "training results, figures, model cards, benchmarks")
+    tracking_uri: str = _variable(
+        "MLFLOW_TRACKING_URI", "sqlite:///mlruns.db", "MLflow tracking store and model registry")
+    artifact_root: Path = _variable(
+        "MLFLOW_ARTIFACT_ROOT", "mlartifacts", "where new MLflow experiments store artifacts")
+    experiment: str = _variable(
+        "MLFLOW_EXPERIMENT", "credit-scoring", "MLflow experiment of the training runs")
+    model_name: str = _variable(
+        "MODEL_NAME", "credit-scoring", "registered model name")
+    model_uri: str = _variable(
+        "MODEL_URI", "", "model served and batch-scored (default models:/<MODEL_NAME>@champion)")
+    cost_fn: float = _variable(
+        "COST_FN", "10", "cost of a false negative: a defaulter granted credit")
+    cost_fp: float = _variable(
+        "COST_FP", "1", "cost of a false positive: a good client refused")
+    random_state: int = _variable("RANDOM_STATE", "42", "seed of every random step")
+    leakage_max_auc: float = _variable(
+        "LEAKAGE_MAX_AUC", "0.70", "largest univariate AUC of a feature before the leakage "
+        "check calls it suspicious (external scores excepted)")
+    lightgbm_threads: int = _variable(
+        "LIGHTGBM_THREADS", "1", "LightGBM threads while training (one: spinning OpenMP "
+        "threads on a shared 2-core machine made a fit up to 50x slower)")
+
+    spark_master: str = _variable(
+        "SPARK_MASTER", "local[2]", "Spark master of `--engine spark`: local[N], spark://host:7077, "
+        "yarn or a Spark Connect URL sc://host:15002")
+    spark_driver_memory: str = _variable(
+        "SPARK_DRIVER_MEMORY", "4g", "memory of the Spark driver (in local mode also the executor)")
+    spark_max_result_size: str = _variable(
+        "SPARK_MAX_RESULT_SIZE", "4g", "largest result Spark may collect to the driver")
+    spark_shuffle_partitions: int = _variable(
+        "SPARK_SHUFFLE_PARTITIONS", "8", "Spark shuffle partitions (the default 200 is far too "
+        "many for 2 cores)")
+    duckdb_threads: int = _variable(
+        "DUCKDB_THREADS", "0", "DuckDB threads of the feature build (0: DuckDB's default, the cores)")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        environ = os.environ if environ is None else environ
+        values = {}
+        for item in fields(cls):
+            raw = environ.get(item.metadata["env"]) or item.metadata["default"]
+            values[item.name] = _convert(item.type, raw, item.metadata["env"] in environ)
+        if values["tracking_uri"] == "sqlite:///mlruns.db":
+            values["tracking_uri"] = f"sqlite:///{PROJECT_ROOT / 'mlruns.db'}"
+        if not values["model_uri"]:
+            values["model_uri"] = f"models:/{values['model_name']}@{CHAMPION_ALIAS}"
+        return cls(**values)
+
+    def default_data_dir(self) -> Path:
+        """The real Kaggle data when a user has put it in DATA_DIR, else the synthetic data."""
+        if self.data_dir.is_dir() and any(self.data_dir.iterdir()):
+            return self.data_dir
+        return self.synthetic_data_dir
 
 
-def artifact_root() -> Path:
-    """Where new experiments store their artifacts."""
-    value = os.environ.get("MLFLOW_ARTIFACT_ROOT")
-    return Path(value).expanduser().resolve() if value else MLFLOW_ARTIFACT_ROOT
+def _convert(kind: str, raw: str, from_env: bool) -> object:
+    """A variable's text as its declared type; relative default paths are under the project."""
+    if kind == "Path":
+        path = Path(raw).expanduser()
+        return path.resolve() if from_env else PROJECT_ROOT / path
+    return {"float": float, "int": int}.get(kind, str)(raw)
+
+
+def settings() -> Settings:
+    """The pipeline's settings as the environment says now."""
+    return Settings.from_env()
+
+
+VARIABLES: dict[str, str] = {item.metadata["env"]: item.metadata["help"] for item in fields(Settings)}

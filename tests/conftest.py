@@ -4,7 +4,7 @@ import logging
 import os
 
 # Before LightGBM's OpenMP runtime starts: idle threads sleep instead of spinning, so tests
-# stay fast on a small machine shared with other processes (see ml.config.LIGHTGBM_THREADS).
+# stay fast on a small machine shared with other processes (see LIGHTGBM_THREADS in ml.config).
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 # py4j logs "Closing down clientserver connection" from __del__ after pytest closed its streams

@@ -15,14 +15,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from portal.clients.display import (
-    decision_icon,
-    decision_label,
-    fr_number,
-    fr_ordinal,
-    fr_percent,
-    fr_value,
-)
+from vocabulary import decisions, formats
 
 BACKGROUND = "#ffffff"
 GRID = "#d0d0d0"  # gridlines: decoration only, no information is read from them
@@ -38,8 +31,8 @@ PALETTE: dict[str, str] = {
 }
 DECISION_STYLE = {
     # decision: (colour, marker symbol, French name of the symbol for captions)
-    "accordé": (PALETTE["decrease"], "circle-open", "ronds"),
-    "refusé": (PALETTE["increase"], "x-thin-open", "croix"),
+    decisions.GRANTED: (PALETTE["decrease"], "circle-open", "ronds"),
+    decisions.REFUSED: (PALETTE["increase"], "x-thin-open", "croix"),
 }
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 14,
         "color": PALETTE["text"]}
@@ -137,7 +130,7 @@ def _figure_dict(fig: go.Figure) -> dict[str, Any]:
 
 def score_gauge(*, probability: float, threshold: float, decision: str, chart_id: str = "score") -> Chart:
     """The probability of default as a bar against the refusal threshold."""
-    colour = PALETTE["increase"] if decision == "refusé" else PALETTE["decrease"]
+    colour = PALETTE["increase"] if decision == decisions.REFUSED else PALETTE["decrease"]
     fig = go.Figure(
         go.Indicator(
             mode="gauge+number",
@@ -158,20 +151,20 @@ def score_gauge(*, probability: float, threshold: float, decision: str, chart_id
     _layout(fig, height=140, margin={"l": 10, "r": 30, "t": 10, "b": 20})
     side = "au-dessus du" if probability >= threshold else "en dessous du"
     summary = (
-        f"Probabilité de défaut de {fr_percent(probability)}, {side} seuil de refus de "
-        f"{fr_percent(threshold)} (trait noir vertical) : {decision_label(decision).lower()}."
+        f"Probabilité de défaut de {formats.percent(probability)}, {side} seuil de refus de "
+        f"{formats.percent(threshold)} (trait noir vertical) : {decisions.label(decision).lower()}."
     )
     return Chart(
         chart_id=chart_id,
         title="Score comparé au seuil de refus",
         summary=summary,
-        aria_label=f"Jauge : probabilité de défaut {fr_percent(probability)}, seuil "
-                   f"{fr_percent(threshold)}, {decision_label(decision).lower()}.",
+        aria_label=f"Jauge : probabilité de défaut {formats.percent(probability)}, seuil "
+                   f"{formats.percent(threshold)}, {decisions.label(decision).lower()}.",
         columns=["Mesure", "Valeur"],
         rows=[
-            ["Probabilité de défaut", fr_percent(probability)],
-            ["Seuil de refus", fr_percent(threshold)],
-            ["Décision", f"{decision_icon(decision)} {decision_label(decision)}"],
+            ["Probabilité de défaut", formats.percent(probability)],
+            ["Seuil de refus", formats.percent(threshold)],
+            ["Décision", f"{decisions.icon(decision)} {decisions.label(decision)}"],
         ],
         figure=_figure_dict(fig),
         config={**PLOTLY_CONFIG, "staticPlot": True},
@@ -187,7 +180,7 @@ def contributions_chart(*, reasons: list[dict[str, Any]], base_value: float | No
     values = [float(r["contribution"]) for r in ordered]
     raises = [value > 0 for value in values]
     labels = [_bar_label(f"{'↑' if up else '↓'} {r['label']}",
-                         r.get("display_value") or fr_value(r.get("value"), r.get("unit")))
+                         r.get("display_value") or formats.value(r.get("value"), r.get("unit")))
               for r, up in zip(ordered, raises)]
     fig = go.Figure(
         go.Bar(
@@ -215,11 +208,11 @@ def contributions_chart(*, reasons: list[dict[str, Any]], base_value: float | No
         f"{len(ordered) - n_up} le diminuent (↓, barres pleines vers la gauche)."
     )
     if base_value is not None:
-        summary += f" Point de départ commun à tous les clients : {fr_number(base_value, decimals=3)}."
+        summary += f" Point de départ commun à tous les clients : {formats.number(base_value, 3)}."
     rows = [
-        [r["label"], r.get("display_value") or fr_value(r.get("value"), r.get("unit")),
+        [r["label"], r.get("display_value") or formats.value(r.get("value"), r.get("unit")),
          f"{'↑ augmente' if r['contribution'] > 0 else '↓ diminue'} le risque",
-         fr_number(r["contribution"], decimals=3)]
+         formats.number(r["contribution"], 3)]
         for r in reversed(ordered)
     ]
     return Chart(
@@ -239,7 +232,7 @@ def _axis_title(meta: dict[str, Any]) -> str:
 
 
 def _bin_label(low: float, high: float, unit: str) -> str:
-    return f"de {fr_value(low, unit)} à {fr_value(high, unit)}"
+    return f"de {formats.value(low, unit)} à {formats.value(high, unit)}"
 
 
 def distribution_chart(*, stats: dict[str, Any], chart_id: str = "distribution") -> Chart:
@@ -279,7 +272,7 @@ def distribution_chart(*, stats: dict[str, Any], chart_id: str = "distribution")
         fig.add_vline(x=client_value, line={"color": PALETTE["text"], "width": 3, "dash": "dash"})
         # the label grows away from the nearer edge of the plot, so that it is never cut off
         on_the_right = client_value > (edges[0] + edges[-1]) / 2
-        label = f"Ce client : {fr_value(client_value, unit)}"
+        label = f"Ce client : {formats.value(client_value, unit)}"
         fig.add_annotation(
             x=client_value, y=1, yref="paper", yanchor="bottom", showarrow=False,
             xanchor="right" if on_the_right else "left",
@@ -291,19 +284,19 @@ def distribution_chart(*, stats: dict[str, Any], chart_id: str = "distribution")
     quantiles = stats.get("quantiles") or {}
     summary = (
         f"Répartition de « {stats['label']} » chez {group_label} "
-        f"({fr_number(stats.get('n'))} clients)."
+        f"({formats.number(stats.get('n'))} clients)."
     )
     if quantiles.get("p50") is not None:
-        summary += f" Médiane : {fr_value(quantiles['p50'], unit)}."
+        summary += f" Médiane : {formats.value(quantiles['p50'], unit)}."
     if client_value is not None:
         summary += (
-            f" Ce client : {fr_value(client_value, unit)}, "
-            f"{fr_ordinal(stats.get('client_percentile'))} (barre hachurée, trait pointillé)."
+            f" Ce client : {formats.value(client_value, unit)}, "
+            f"{formats.ordinal(stats.get('client_percentile'))} (barre hachurée, trait pointillé)."
         )
     else:
         summary += " Valeur du client non renseignée."
     rows = [
-        [_bin_label(edges[i], edges[i + 1], unit), fr_number(counts[i]),
+        [_bin_label(edges[i], edges[i + 1], unit), formats.number(counts[i]),
          "◆ ce client" if is_client[i] else ""]
         for i in range(len(counts))
     ]
@@ -333,10 +326,10 @@ def scatter_chart(*, scatter: dict[str, Any], chart_id: str = "scatter") -> Char
                 x=[p["x"] for p in points],
                 y=[p["y"] for p in points],
                 mode="markers",
-                name=f"{decision_icon(decision)} {decision_label(decision)}",
+                name=f"{decisions.icon(decision)} {decisions.label(decision)}",
                 marker={"color": colour, "symbol": symbol, "size": 8, "line": {"width": 1.5}},
                 customdata=[p["client_id"] for p in points],
-                hovertemplate=(f"Client %{{customdata}} — {decision_label(decision).lower()}<br>"
+                hovertemplate=(f"Client %{{customdata}} — {decisions.label(decision).lower()}<br>"
                                f"{x_meta['label']} : %{{x}}<br>{y_meta['label']} : %{{y}}<extra></extra>"),
             )
         )
@@ -365,15 +358,15 @@ def scatter_chart(*, scatter: dict[str, Any], chart_id: str = "scatter") -> Char
     group_label = "clients similaires" if scatter.get("group") == "similar" else "tous les clients"
     summary = (
         f"« {x_meta['label']} » en abscisse, « {y_meta['label']} » en ordonnée, pour "
-        f"{len(scatter['points'])} {group_label} : {counts.get('accordé', 0)} accordés (ronds), "
-        f"{counts.get('refusé', 0)} refusés (croix)."
+        f"{len(scatter['points'])} {group_label} : {counts.get(decisions.GRANTED, 0)} accordés (ronds), "
+        f"{counts.get(decisions.REFUSED, 0)} refusés (croix)."
     )
     if client.get("x") is not None:
-        summary += (f" Ce client (grande étoile) : {fr_value(client['x'], x_meta.get('unit'))} "
-                    f"et {fr_value(client['y'], y_meta.get('unit'))}.")
+        summary += (f" Ce client (grande étoile) : {formats.value(client['x'], x_meta.get('unit'))} "
+                    f"et {formats.value(client['y'], y_meta.get('unit'))}.")
     rows = [
-        [str(p["client_id"]), fr_value(p["x"], x_meta.get("unit")), fr_value(p["y"], y_meta.get("unit")),
-         f"{decision_icon(p.get('decision', ''))} {decision_label(p.get('decision', ''))}"]
+        [str(p["client_id"]), formats.value(p["x"], x_meta.get("unit")), formats.value(p["y"], y_meta.get("unit")),
+         f"{decisions.icon(p.get('decision', ''))} {decisions.label(p.get('decision', ''))}"]
         for p in scatter["points"]
     ]
     return Chart(

@@ -6,10 +6,14 @@ from typing import Any
 
 from django import forms
 
-SEX_CHOICES = [("", "Tous"), ("F", "Femme"), ("M", "Homme")]
-CONTRACT_CHOICES = [("", "Tous"), ("Cash loans", "Prêt personnel"),
-                    ("Revolving loans", "Crédit renouvelable")]
-DECISION_CHOICES = [("", "Toutes"), ("accordé", "Accordé"), ("refusé", "Refusé")]
+from vocabulary import decisions
+from vocabulary.categories import category
+from vocabulary.features import label_and_unit
+
+SEX_CHOICES = [("", "Tous"), *((code, category(code)) for code in ("F", "M"))]
+CONTRACT_CHOICES = [("", "Tous"),
+                    *((code, category(code)) for code in ("Cash loans", "Revolving loans"))]
+DECISION_CHOICES = [("", "Toutes"), *((value, decisions.label(value)) for value in decisions.DECISIONS)]
 AGE_RANGES = {
     "": ("Toutes", None, None),
     "18-29": ("18 à 29 ans", 18, 29),
@@ -82,14 +86,20 @@ class CompareForm(forms.Form):
         self.fields["feature_y"].choices = choices
 
 
+def _euros(column: str) -> str:
+    """A form label from the one home of the domain's words: « Montant du crédit (€) »."""
+    label, unit = label_and_unit(column)
+    return f"{label} ({unit})"
+
+
 class SimulationForm(forms.Form):
     """What-if values: amounts in euros, sent to POST /score with the client's id."""
 
-    AMT_CREDIT = forms.FloatField(label="Montant du crédit (€)", min_value=1_000, max_value=10_000_000)
-    AMT_ANNUITY = forms.FloatField(label="Annuité du prêt (€)", min_value=100, max_value=1_000_000)
-    AMT_INCOME_TOTAL = forms.FloatField(label="Revenus annuels (€)", min_value=1_000,
+    AMT_CREDIT = forms.FloatField(label=_euros("AMT_CREDIT"), min_value=1_000, max_value=10_000_000)
+    AMT_ANNUITY = forms.FloatField(label=_euros("AMT_ANNUITY"), min_value=100, max_value=1_000_000)
+    AMT_INCOME_TOTAL = forms.FloatField(label=_euros("AMT_INCOME_TOTAL"), min_value=1_000,
                                         max_value=100_000_000)
-    AMT_GOODS_PRICE = forms.FloatField(label="Prix du bien financé (€)", min_value=0,
+    AMT_GOODS_PRICE = forms.FloatField(label=_euros("AMT_GOODS_PRICE"), min_value=0,
                                        max_value=10_000_000, required=False)
 
     FIELD_FROM_CLIENT = {"AMT_CREDIT": "credit", "AMT_ANNUITY": "annuity",

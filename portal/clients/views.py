@@ -13,16 +13,15 @@ from portal.accounts.models import AuditEntry
 from portal.accounts.services import audit_record
 from portal.clients import charts
 from portal.clients.api_client import ApiInvalidInput, get_api
-from portal.clients.display import (
-    decision_icon,
-    decision_label,
-    fr_category,
-    fr_percent,
-    fr_value,
-)
 from portal.clients.forms import CompareForm, SearchForm, SimulationForm
+from vocabulary import decisions, formats
+from vocabulary.features import label_and_unit
 
 SCATTER_POINTS = 300
+# the columns of a search result after the client's id, in the order of ``_result_row``
+RESULT_HEADINGS = [*(label_and_unit(column)[0] for column in (
+    "CODE_GENDER", "AGE_YEARS", "AMT_INCOME_TOTAL", "AMT_CREDIT", "NAME_CONTRACT_TYPE")),
+    decisions.PROBABILITY, decisions.DECISION]
 
 
 @require_GET
@@ -34,6 +33,7 @@ def search(request: HttpRequest) -> HttpResponse:
         page = form.cleaned_data.get("page") or 1
         page_data = get_api().clients(filters=form.api_filters(), page=page)
         page_data["rows"] = [_result_row(row) for row in page_data.get("results", [])]
+        page_data["headings"] = RESULT_HEADINGS
         page_data["page"] = page
         query = {k: v for k, v in request.GET.items() if k != "page" and v != ""}
         page_data["previous_url"] = _page_url(query, page - 1) if page_data.get("previous") else None
@@ -50,19 +50,18 @@ def _page_url(query: dict[str, str], page: int) -> str:
 
 
 def _result_row(row: dict[str, Any]) -> dict[str, Any]:
-    sex = {"F": "Femme", "M": "Homme"}.get(row.get("sex") or "", "non renseigné")
-    decision = row.get("decision") or ""
+    decision = row.get("decision")
     return {
         "client_id": row["client_id"],
-        "sex": sex,
-        "age": fr_value(row.get("age_years"), "ans"),
-        "income": fr_value(row.get("income"), "€"),
-        "credit": fr_value(row.get("credit"), "€"),
-        "contract_type": fr_category(row.get("contract_type")),
-        "decision": decision,
-        "decision_label": decision_label(decision) if decision else "non évalué",
-        "decision_icon": decision_icon(decision) if decision else "",
-        "probability": fr_percent(row.get("probability_default")),
+        "sex": formats.value(row.get("sex")),
+        "age": formats.value(row.get("age_years"), "ans"),
+        "income": formats.value(row.get("income"), "€"),
+        "credit": formats.value(row.get("credit"), "€"),
+        "contract_type": formats.value(row.get("contract_type")),
+        "decision": decision or "",
+        "decision_label": decisions.label(decision),
+        "decision_icon": decisions.icon(decision),
+        "probability": formats.percent(row.get("probability_default")),
     }
 
 
@@ -114,7 +113,7 @@ def _client_context(client_id: int) -> dict[str, Any]:
         "client_id": client_id,
         "score": score,
         "decision": _decision(score),
-        "facts": _facts(client),
+        "facts": client["fields"],  # labels and display values from the API (vocabulary)
         "charts": [
             charts.score_gauge(probability=score["probability_default"],
                                threshold=score["threshold"], decision=score["decision"]),
@@ -129,11 +128,11 @@ def _decision(score: dict[str, Any]) -> dict[str, str]:
     decision = score["decision"]
     return {
         "value": decision,
-        "label": decision_label(decision),
-        "icon": decision_icon(decision),
-        "css": "refused" if decision == "refusé" else "granted",
-        "probability": fr_percent(score["probability_default"]),
-        "threshold": fr_percent(score["threshold"]),
+        "label": decisions.label(decision),
+        "icon": decisions.icon(decision),
+        "css": "refused" if decision == decisions.REFUSED else "granted",
+        "probability": formats.percent(score["probability_default"]),
+        "threshold": formats.percent(score["threshold"]),
     }
 
 
@@ -142,7 +141,7 @@ def _simulation_context(result: dict[str, Any], original: dict[str, Any]) -> dic
     return {
         "decision": _decision(result),
         "reasons": result.get("reasons", []),
-        "delta": f"{'+' if delta >= 0 else '−'}{fr_percent(abs(delta))}",
+        "delta": f"{'+' if delta >= 0 else '−'}{formats.percent(abs(delta))}",
         "changed": result["decision"] != original["decision"],
         "chart": charts.contributions_chart(reasons=result.get("reasons", []),
                                             base_value=result.get("base_value"),
@@ -150,33 +149,6 @@ def _simulation_context(result: dict[str, Any], original: dict[str, Any]) -> dic
                                             title="Simulation : ce qui fait monter ou baisser "
                                                   "le score simulé"),
     }
-
-
-YES_NO = {True: "oui", False: "non", None: "non renseigné"}
-
-
-def _facts(client: dict[str, Any]) -> list[tuple[str, str]]:
-    """The client's descriptive data in readable French units."""
-    employment = client.get("employment_years")
-    return [
-        ("Sexe", {"F": "Femme", "M": "Homme"}.get(client.get("sex") or "", "non renseigné")),
-        ("Âge", fr_value(client.get("age_years"), "ans")),
-        ("Ancienneté d'emploi",
-         "sans emploi salarié" if employment is None else fr_value(employment, "ans")),
-        ("Revenus annuels", fr_value(client.get("income"), "€")),
-        ("Type de revenus", fr_category(client.get("income_type"), missing="non renseigné")),
-        ("Profession", fr_category(client.get("occupation"), missing="non renseignée")),
-        ("Situation familiale", fr_category(client.get("family_status"), missing="non renseignée")),
-        ("Enfants", fr_value(client.get("children"), "nombre")),
-        ("Niveau d'études", fr_category(client.get("education"), missing="non renseigné")),
-        ("Type de contrat", fr_category(client.get("contract_type"), missing="non renseigné")),
-        ("Montant du crédit", fr_value(client.get("credit"), "€")),
-        ("Annuité", fr_value(client.get("annuity"), "€")),
-        ("Prix du bien financé", fr_value(client.get("goods_price"), "€")),
-        ("Durée du crédit", fr_value(client.get("credit_term_months"), "mois")),
-        ("Propriétaire d'une voiture", YES_NO.get(client.get("owns_car"), "non renseigné")),
-        ("Propriétaire de son logement", YES_NO.get(client.get("owns_realty"), "non renseigné")),
-    ]
 
 
 @require_GET
@@ -200,7 +172,7 @@ def client_compare(request: HttpRequest, client_id: int) -> HttpResponse:
         "client_id": client_id,
         "form": form,
         "stats": stats,
-        "client_value": fr_value(stats.get("client_value"), stats.get("unit")),
+        "client_value": formats.value(stats.get("client_value"), stats.get("unit")),
         "group_label": group_label,
         "charts": [charts.distribution_chart(stats=stats), charts.scatter_chart(scatter=scatter)],
         "page_title": f"Client {client_id} — comparaison : {stats['label']} ({group_label})",

@@ -32,13 +32,6 @@ MESSAGES = {
 }
 
 
-class ClientNotFound(exceptions.NotFound):
-    default_code = "client_not_found"
-
-    def __init__(self, client_id: int) -> None:
-        super().__init__(f"Client {client_id} inconnu.")
-
-
 class ServiceUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_code = "model_unavailable"

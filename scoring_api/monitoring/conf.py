@@ -8,7 +8,7 @@ from typing import Any
 import environ
 from django.conf import settings
 
-from ml import config as ml_config
+from ml.config import settings as ml_settings
 
 env = environ.Env()
 
@@ -30,8 +30,8 @@ DEFAULTS: dict[str, tuple[type, Any]] = {
     "ALERT_EMAILS": (list, []),
     "WEBHOOK_URL": (str, ""),
     "WEBHOOK_TIMEOUT_S": (float, 5.0),
-    "REPORTS_DIR": (Path, ml_config.REPORTS_DIR / "monitoring"),
-    "FEATURES_DIR": (Path, ml_config.FEATURES_DIR),
+    "REPORTS_DIR": (Path, ml_settings().reports_dir / "monitoring"),
+    "FEATURES_DIR": (Path, ml_settings().features_dir),
 }
 
 

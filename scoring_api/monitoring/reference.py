@@ -8,9 +8,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ml import config as ml_config
-from ml.drift import ranked_features
+from ml.config import settings as ml_settings
 from ml.errors import MLError
+from ml.model.scoring import decide
+from ml.monitoring.drift import ranked_features
+from vocabulary.decisions import REFUSED
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +36,7 @@ class Reference:
     def refusal_rate(self) -> float | None:
         if self.scores is None or self.threshold is None:
             return None
-        return float(np.mean(self.scores >= self.threshold))
+        return float(np.mean(decide(self.scores, self.threshold) == REFUSED))
 
 
 def reference_load(*, features_dir: Path, rows: int, top: int, model_uri: str | None = None) -> Reference:
@@ -44,10 +46,10 @@ def reference_load(*, features_dir: Path, rows: int, top: int, model_uri: str | 
         raise MLError(f"reference missing: {path} (build it with `python -m ml features`)")
     frame = pd.read_parquet(path)
     if len(frame) > rows:
-        frame = frame.sample(n=rows, random_state=ml_config.RANDOM_STATE)
+        frame = frame.sample(n=rows, random_state=ml_settings().random_state)
     frame = frame.drop(columns=[c for c in ("SK_ID_CURR", "TARGET") if c in frame])
     try:
-        from ml.inference import load_model
+        from ml.model.loading import load_model
 
         model = load_model(model_uri)
     except (ImportError, MLError) as error:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 
-from ml.drift import DriftResult
+from ml.monitoring.drift import DriftResult
 from scoring_api.monitoring.models import Alert, MonitoringRun
 
 

@@ -10,16 +10,16 @@ import numpy as np
 import pandas as pd
 from django.db import transaction
 
-from ml.drift import DriftResult, column_drift
-from ml.psi import population_stability_index
+from ml.monitoring.drift import DriftResult, column_drift
+from ml.monitoring.psi import population_stability_index
 from scoring_api.monitoring.alerts import alert_send, alerts_evaluate
 from scoring_api.monitoring.models import Alert, MonitoringRun
 from scoring_api.monitoring.reference import Reference
 from scoring_api.monitoring.report import report_write
 from scoring_api.monitoring.selectors import event_frame
+from vocabulary.decisions import REFUSED
 
 logger = logging.getLogger(__name__)
-REFUSED = "refusé"
 
 
 class EmptyWindow(Exception):

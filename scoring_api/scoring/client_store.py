@@ -19,8 +19,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 from django.conf import settings
 
+from ml.data.schema import ID_COLUMN
 from ml.errors import ModelNotFoundError
-from ml.schema import ID_COLUMN
 
 logger = logging.getLogger(__name__)
 FEATURE_FILES = ("features_train.parquet", "features_test.parquet")

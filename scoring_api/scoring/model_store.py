@@ -9,7 +9,8 @@ import time
 
 from django.conf import settings
 
-from ml.inference import ScoringModel, load_model, resolve
+from ml.model.loading import load_model, resolve
+from ml.model.scoring import CreditScoringModel
 
 logger = logging.getLogger(__name__)
 
@@ -17,7 +18,7 @@ logger = logging.getLogger(__name__)
 class ModelStore:
     def __init__(self, uri: str | None = None) -> None:
         self._uri = uri
-        self._model: ScoringModel | None = None
+        self._model: CreditScoringModel | None = None
         self._checked_at = 0.0
         self._lock = threading.Lock()
 
@@ -25,7 +26,7 @@ class ModelStore:
     def uri(self) -> str:
         return self._uri or settings.MODEL_URI
 
-    def get(self) -> ScoringModel:
+    def get(self) -> CreditScoringModel:
         """The current model; raises ``ModelNotFoundError`` when the registry has none."""
         model = self._model
         refresh = settings.MODEL_REFRESH_SECONDS

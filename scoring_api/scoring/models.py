@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from vocabulary import decisions
+
 
 class PredictionEvent(models.Model):
     """A prediction served by the API, with the model inputs, for audit and drift monitoring."""
@@ -12,8 +14,8 @@ class PredictionEvent(models.Model):
         SCORE_APPLICATION = "score_application", "POST /score"
 
     class Decision(models.TextChoices):
-        GRANTED = "accordé", "accordé"
-        REFUSED = "refusé", "refusé"
+        GRANTED = decisions.GRANTED, decisions.GRANTED
+        REFUSED = decisions.REFUSED, decisions.REFUSED
 
     class Source(models.TextChoices):
         REALTIME = "realtime", "temps réel"

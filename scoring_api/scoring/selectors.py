@@ -1,22 +1,30 @@
-"""Reads over the known clients: population scores, search, neighbours, statistics.
+"""Reads over the known clients: the current model and population, population scores,
+search, client data, neighbours, statistics. Every answer is display-ready where an advisor
+reads it (labels and formats from ``vocabulary``).
 
-Pure functions of a ``Population`` (client_store) and the current ``ScoringModel``; the costly
-parts (scores of every client, the neighbour index) are computed once per worker and model
-version and kept on the population.
+The costly parts (scores of every client, the neighbour index) are computed once per worker and
+model version and kept on the population.
 """
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from django.conf import settings
 
-from ml.batch_output import read_scores
-from ml.inference import ScoringModel
-from ml.schema import ID_COLUMN
-from scoring_api.scoring.client_store import Population
+from ml.batch.output import read_scores
+from ml.data.schema import ID_COLUMN
+from ml.features.online import warm_up
+from ml.model.scoring import CreditScoringModel
+from scoring_api.scoring.client_store import Population, populations
+from scoring_api.scoring.exceptions import ClientNotFound
+from scoring_api.scoring.model_store import models
+from vocabulary import formats
+from vocabulary.features import CLIENT_FIELDS, label_and_unit
 
 # Descriptive columns that define "similar clients" (standardised; amounts on a log scale).
 SIMILARITY_COLUMNS = ("AGE_YEARS", "EMPLOYMENT_YEARS", "AMT_INCOME_TOTAL", "AMT_CREDIT",
@@ -25,6 +33,32 @@ LOG_SCALE = frozenset({"AMT_INCOME_TOTAL", "AMT_CREDIT", "AMT_ANNUITY"})
 COMPARABLE_FEATURES = 20  # features offered for comparison: the model's top ones by |SHAP|
 SCORE_CHUNK = 50_000
 _lock = threading.Lock()
+
+
+def current() -> tuple[CreditScoringModel, Population]:
+    """The champion of this worker and the clients it scores (503 when either is missing)."""
+    model = models.get()
+    population = populations.get(model.features)
+    warm_up()  # compile the one-application query now (~1 s), not on a POST
+    return model, population
+
+
+def known_client(population: Population, client_id: int) -> None:
+    if client_id not in population:
+        raise ClientNotFound(client_id)
+
+
+def json_value(value: Any) -> Any:
+    """A pandas/numpy scalar as plain JSON (missing → None, never NaN)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return None if math.isnan(value) else float(value)
+    return value
 
 
 def _cached(population: Population, key: tuple, compute):  # noqa: ANN001, ANN202
@@ -38,7 +72,7 @@ def _cached(population: Population, key: tuple, compute):  # noqa: ANN001, ANN20
 
 # --- scores of the whole population -------------------------------------------------------
 
-def population_scores(model: ScoringModel, population: Population) -> pd.Series:
+def population_scores(model: CreditScoringModel, population: Population) -> pd.Series:
     """Probability of default of every known client (index SK_ID_CURR), from the batch scores
     of this model version when ``python -m ml score-batch`` wrote them, else computed here."""
     def compute() -> pd.Series:
@@ -56,9 +90,8 @@ def population_scores(model: ScoringModel, population: Population) -> pd.Series:
     return _cached(population, ("scores", model.name, model.version), compute)
 
 
-def decisions(model: ScoringModel, scores: pd.Series) -> pd.Series:
-    return pd.Series(np.where(scores.to_numpy() >= model.threshold, "refusé", "accordé"),
-                     index=scores.index)
+def decisions(model: CreditScoringModel, scores: pd.Series) -> pd.Series:
+    return pd.Series(model.decide(scores.to_numpy()), index=scores.index)
 
 
 # --- search -------------------------------------------------------------------------------
@@ -75,7 +108,7 @@ class ClientFilters:
     decision: str | None = None
 
 
-def search_clients(model: ScoringModel, population: Population,
+def search_clients(model: CreditScoringModel, population: Population,
                    filters: ClientFilters) -> pd.DataFrame:
     """Clients matching every given filter, by id, with their score and decision."""
     clients = population.clients
@@ -138,7 +171,7 @@ def group_ids(population: Population, group: str, client_id: int | None) -> np.n
 
 # --- statistics -----------------------------------------------------------------------------
 
-def comparable_features(model: ScoringModel, population: Population) -> list[dict]:
+def comparable_features(model: CreditScoringModel, population: Population) -> list[dict]:
     """The model's most important features (by mean |SHAP|), with their French label."""
     ranked = [row["feature"] for row in model.global_importance if row["feature"] in model.features]
     ranked += [f for f in model.features if f not in ranked]
@@ -183,7 +216,7 @@ def feature_stats(population: Population, feature: str, ids: np.ndarray | None,
     return result
 
 
-def scatter_points(model: ScoringModel, population: Population, x: str, y: str,
+def scatter_points(model: CreditScoringModel, population: Population, x: str, y: str,
                    ids: np.ndarray | None, n: int, seed: int = 0) -> list[dict]:
     """Up to ``n`` clients of the group (a seeded sample) with both values and their decision."""
     ids = population.ids if ids is None else ids
@@ -198,3 +231,87 @@ def scatter_points(model: ScoringModel, population: Population, x: str, y: str,
     decided = decisions(model, scores).to_numpy()
     return [{"client_id": int(i), "x": float(a), "y": float(b), "decision": str(d)}
             for i, a, b, d in zip(ids, xs, ys, decided)]
+
+
+# --- answers of the client endpoints ---------------------------------------------------------
+
+def client_rows(found: pd.DataFrame) -> list[dict]:
+    """Rows of a search page (``search_clients`` output) in the contract's shape."""
+    return [
+        {"client_id": int(client_id), "sex": json_value(row["CODE_GENDER"]),
+         "age_years": json_value(row["AGE_YEARS"]), "income": json_value(row["AMT_INCOME_TOTAL"]),
+         "credit": json_value(row["AMT_CREDIT"]),
+         "contract_type": json_value(row["NAME_CONTRACT_TYPE"]), "decision": row["decision"],
+         "probability_default": round(float(row["probability_default"]), 6)}
+        for client_id, row in found.iterrows()
+    ]
+
+
+def _flag(value: Any) -> bool | None:
+    value = json_value(value)
+    if value is None or isinstance(value, bool):
+        return value
+    return str(value).upper() in ("Y", "1", "TRUE")
+
+
+def client_detail(client_id: int) -> dict[str, Any]:
+    """The client's data as the lender holds it: named values and ``fields``, the same values
+    with their French label and display text (the portal shows these as they are)."""
+    _, population = current()
+    known_client(population, client_id)
+    described = population.clients.loc[client_id]
+    answer: dict[str, Any] = {"client_id": client_id, "split": described["split"]}
+    fields = []
+    for name, column in CLIENT_FIELDS:
+        value = json_value(described.get(column))
+        if column.startswith("FLAG_"):
+            value = _flag(value)
+        elif column == "CNT_CHILDREN" and value is not None:
+            value = int(value)
+        label, unit = label_and_unit(column)
+        answer[name] = value
+        fields.append({"name": column, "label": label, "value": value,
+                       "display_value": formats.value(value, unit), "unit": unit})
+    answer["fields"] = fields
+    return answer
+
+
+def similar_clients(client_id: int, k: int) -> dict[str, Any]:
+    """The ``k`` nearest clients with their score and decision."""
+    model, population = current()
+    known_client(population, client_id)
+    ids, distances = neighbours(population, client_id, k)
+    scores = population_scores(model, population).reindex(ids)
+    decided = decisions(model, scores)
+    return {
+        "client_id": client_id, "k": len(ids), "features_used": list(SIMILARITY_COLUMNS),
+        "neighbours": [{"client_id": int(i), "distance": round(float(d), 6),
+                        "probability_default": round(float(p), 6), "decision": str(c)}
+                       for i, d, p, c in zip(ids, distances, scores, decided)],
+    }
+
+
+def comparison_group(population: Population, group: str, client_id: int | None) -> np.ndarray | None:
+    """Ids of the comparison group, once the client (when given) is known to exist."""
+    if client_id is not None:
+        known_client(population, client_id)
+    return group_ids(population, group, client_id)
+
+
+def group_stats(*, feature: str, group: str, client_id: int | None, bins: int) -> dict[str, Any]:
+    _, population = current()
+    ids = comparison_group(population, group, client_id)
+    return {**feature_stats(population, feature, ids, client_id, bins), "group": group}
+
+
+def scatter(*, x: str, y: str, group: str, client_id: int | None, n: int) -> dict[str, Any]:
+    """Up to ``n`` clients of the group on two features, and where the client sits."""
+    model, population = current()
+    ids = comparison_group(population, group, client_id)
+    client = None
+    if client_id is not None:
+        row = population.row(client_id)
+        client = {axis: json_value(row[model.features.index(feature)])
+                  for axis, feature in (("x", x), ("y", y))}
+    return {"x": feature_entry(population, x), "y": feature_entry(population, y), "group": group,
+            "points": scatter_points(model, population, x, y, ids, n), "client": client}

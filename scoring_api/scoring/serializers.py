@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ml.schema import APPLICATION_CATEGORIES, SCHEMAS
+from ml.data.schema import APPLICATION_CATEGORIES, SCHEMAS
+from vocabulary.decisions import DECISIONS
 
-DECISIONS = ("accordé", "refusé")
 GROUPS = (("all", "tous les clients"), ("similar", "clients similaires"))
 
 

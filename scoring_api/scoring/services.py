@@ -1,4 +1,4 @@
-"""What the API does: score a known client or a posted application, explain the score, and
+"""Writes of the API: score a known client or a posted application, explain the score, and
 record every prediction served as a ``PredictionEvent``."""
 from __future__ import annotations
 
@@ -11,14 +11,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ml.features import application_features
-from ml.inference import ScoringModel
-from ml.reasons import display_value, reasons
-from ml.schema import SCHEMAS
-from scoring_api.config.errors import ClientNotFound
-from scoring_api.scoring.client_store import Population, populations
-from scoring_api.scoring.model_store import models
+from ml.data.schema import SCHEMAS
+from ml.features.online import application_features
+from ml.model.reasons import reasons
+from ml.model.scoring import CreditScoringModel
+from scoring_api.scoring.client_store import Population
 from scoring_api.scoring.models import PredictionEvent
+from scoring_api.scoring.selectors import current, json_value, known_client
 
 TOP_REASONS = 5
 APPLICATION_COLUMNS = SCHEMAS["application_test"].columns
@@ -30,29 +29,7 @@ CLIENT_CATEGORIES = {"NAME_CONTRACT_TYPE": "NAME_CONTRACT_TYPE", "CODE_GENDER": 
                      "NAME_INCOME_TYPE": "NAME_INCOME_TYPE", "OCCUPATION_TYPE": "OCCUPATION_TYPE"}
 
 
-_warm = {"done": False}
-
-
-def current() -> tuple[ScoringModel, Population]:
-    """The champion of this worker and the clients it scores (raise 503 when missing)."""
-    model = models.get()
-    population = populations.get(model.features)
-    if not _warm["done"]:  # compile the raw-application query now (~1 s), not on a POST
-        application_features(pd.DataFrame([{"AMT_CREDIT": 1.0}]))
-        _warm["done"] = True
-    return model, population
-
-
-def known_client(population: Population, client_id: int) -> None:
-    if client_id not in population:
-        raise ClientNotFound(client_id)
-
-
-def _json_value(value: float) -> float | None:
-    return None if value is None or not math.isfinite(value) else float(value)
-
-
-def _explained(model: ScoringModel, row: np.ndarray) -> dict[str, Any]:
+def _explained(model: CreditScoringModel, row: np.ndarray) -> dict[str, Any]:
     probability, base_value, contributions = model.score(row.reshape(1, -1))
     probability = float(probability[0])
     dictionary = model.dictionary
@@ -67,7 +44,7 @@ def _explained(model: ScoringModel, row: np.ndarray) -> dict[str, Any]:
     }
 
 
-def _record(model: ScoringModel, answer: dict, row: np.ndarray, started: float, *,
+def _record(model: CreditScoringModel, answer: dict, row: np.ndarray, started: float, *,
             endpoint: str, client_id: int | None, input_hash: str = "",
             simulation: bool = False) -> None:
     PredictionEvent.objects.create(
@@ -75,7 +52,7 @@ def _record(model: ScoringModel, answer: dict, row: np.ndarray, started: float, 
         model_name=model.name, model_version=model.version,
         probability_default=answer["probability_default"], decision=answer["decision"],
         threshold=model.threshold, latency_ms=(time.perf_counter() - started) * 1000,
-        features={name: _json_value(v) for name, v in zip(model.features, row.tolist())},
+        features={name: json_value(v) for name, v in zip(model.features, row.tolist())},
         source="realtime", simulation=simulation,
     )
 
@@ -102,7 +79,7 @@ def _stored_application(population: Population, client_id: int,
                         features: list[str]) -> dict[str, Any]:
     """The raw application fields of a stored client that its features keep unchanged."""
     row = population.row(client_id)
-    raw = {name: _json_value(row[features.index(name)])
+    raw = {name: json_value(row[features.index(name)])
            for name in APPLICATION_COLUMNS if name in features}
     described = population.clients.loc[client_id]
     for column, source in CLIENT_CATEGORIES.items():
@@ -138,78 +115,4 @@ def score_application(fields: dict[str, Any], base_client_id: int | None) -> dic
     _record(model, answer, row, started, endpoint=PredictionEvent.Endpoint.SCORE_APPLICATION,
             client_id=base_client_id, input_hash=answer["input_hash"],
             simulation=answer["simulation"])
-    return answer
-
-
-# --- descriptive data -----------------------------------------------------------------------
-
-CLIENT_FIELDS = (  # contract name, clients.parquet column, French label, unit
-    ("sex", "CODE_GENDER", "Sexe", ""),
-    ("age_years", "AGE_YEARS", "Âge", "ans"),
-    ("employment_years", "EMPLOYMENT_YEARS", "Ancienneté dans l'emploi", "ans"),
-    ("income", "AMT_INCOME_TOTAL", "Revenus annuels", "€"),
-    ("credit", "AMT_CREDIT", "Montant du crédit", "€"),
-    ("annuity", "AMT_ANNUITY", "Annuité", "€"),
-    ("goods_price", "AMT_GOODS_PRICE", "Prix du bien financé", "€"),
-    ("credit_term_months", "CREDIT_TERM_MONTHS", "Durée du crédit", "mois"),
-    ("contract_type", "NAME_CONTRACT_TYPE", "Type de contrat", ""),
-    ("family_status", "NAME_FAMILY_STATUS", "Situation familiale", ""),
-    ("education", "NAME_EDUCATION_TYPE", "Niveau d'études", ""),
-    ("income_type", "NAME_INCOME_TYPE", "Type de revenus", ""),
-    ("occupation", "OCCUPATION_TYPE", "Profession", ""),
-    ("children", "CNT_CHILDREN", "Nombre d'enfants", "nombre"),
-    ("owns_car", "FLAG_OWN_CAR", "Possède une voiture", ""),
-    ("owns_realty", "FLAG_OWN_REALTY", "Possède un bien immobilier", ""),
-)
-
-
-def _plain(value: Any) -> Any:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, (np.bool_, bool)):
-        return bool(value)
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating,)):
-        return float(value)
-    return value
-
-
-def _flag(value: Any) -> bool | None:
-    value = _plain(value)
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value.upper() in ("Y", "1", "TRUE")
-    return bool(value)
-
-
-def _shown(value: Any, unit: str) -> str:
-    if value is None:
-        return "non renseigné"
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, str):
-        return value
-    if unit == "mois":
-        return f"{value:.0f} mois"
-    return display_value(float(value), unit)
-
-
-def client_detail(client_id: int) -> dict[str, Any]:
-    _, population = current()
-    known_client(population, client_id)
-    described = population.clients.loc[client_id]
-    answer: dict[str, Any] = {"client_id": client_id, "split": described["split"]}
-    fields = []
-    for name, column, label, unit in CLIENT_FIELDS:
-        value = _plain(described.get(column))
-        if name in ("owns_car", "owns_realty"):
-            value = _flag(value)
-        if name == "children" and value is not None:
-            value = int(value)
-        answer[name] = value
-        fields.append({"name": column, "label": label, "value": value,
-                       "display_value": _shown(value, unit), "unit": unit})
-    answer["fields"] = fields
     return answer

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -58,26 +57,16 @@ class ClientPagination(PageNumberPagination):
 
 
 class _Rows:
-    """A DataFrame seen as a sequence of contract rows, built only for the page shown."""
+    """Search results seen as a sequence of contract rows, built only for the page shown."""
 
-    def __init__(self, frame) -> None:  # noqa: ANN001
-        self.frame = frame
+    def __init__(self, found) -> None:  # noqa: ANN001 (a DataFrame)
+        self.found = found
 
     def __len__(self) -> int:
-        return len(self.frame)
+        return len(self.found)
 
     def __getitem__(self, window: slice) -> list[dict]:
-        page = self.frame.iloc[window]
-        return [
-            {"client_id": int(client_id), "sex": services._plain(row["CODE_GENDER"]),
-             "age_years": services._plain(row["AGE_YEARS"]),
-             "income": services._plain(row["AMT_INCOME_TOTAL"]),
-             "credit": services._plain(row["AMT_CREDIT"]),
-             "contract_type": services._plain(row["NAME_CONTRACT_TYPE"]),
-             "decision": row["decision"],
-             "probability_default": round(float(row["probability_default"]), 6)}
-            for client_id, row in page.iterrows()
-        ]
+        return selectors.client_rows(self.found.iloc[window])
 
 
 class ClientViewSet(viewsets.ViewSet):
@@ -92,7 +81,7 @@ class ClientViewSet(viewsets.ViewSet):
     def list(self, request: Request) -> Response:
         filters = _query(s.ClientFilterSerializer, request)
         filters.pop("page", None)
-        model, population = services.current()
+        model, population = selectors.current()
         found = selectors.search_clients(model, population, selectors.ClientFilters(**filters))
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(_Rows(found), request, view=self)
@@ -101,7 +90,7 @@ class ClientViewSet(viewsets.ViewSet):
     @extend_schema(parameters=[CLIENT_ID], responses={200: s.ClientDetailSerializer, **ERRORS},
                    summary="Données descriptives d'un client")
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(services.client_detail(int(pk)))
+        return Response(selectors.client_detail(int(pk)))
 
     @extend_schema(parameters=[CLIENT_ID, s.SimilarQuerySerializer],
                    responses={200: s.SimilarSerializer, **ERRORS},
@@ -109,19 +98,7 @@ class ClientViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["get"])
     def similar(self, request: Request, pk: str) -> Response:
         k = _query(s.SimilarQuerySerializer, request)["k"]
-        client_id = int(pk)
-        model, population = services.current()
-        services.known_client(population, client_id)
-        ids, distances = selectors.neighbours(population, client_id, k)
-        scores = selectors.population_scores(model, population).reindex(ids)
-        decided = selectors.decisions(model, scores)
-        return Response({
-            "client_id": client_id, "k": len(ids),
-            "features_used": list(selectors.SIMILARITY_COLUMNS),
-            "neighbours": [{"client_id": int(i), "distance": round(float(d), 6),
-                            "probability_default": round(float(p), 6), "decision": str(c)}
-                           for i, d, p, c in zip(ids, distances, scores, decided)],
-        })
+        return Response(selectors.similar_clients(int(pk), k))
 
 
 class PopulationViewSet(viewsets.ViewSet):
@@ -131,53 +108,34 @@ class PopulationViewSet(viewsets.ViewSet):
                    summary="Variables proposées pour les comparaisons")
     @action(detail=False, methods=["get"])
     def features(self, request: Request) -> Response:
-        model, population = services.current()
+        model, population = selectors.current()
         return Response({"features": selectors.comparable_features(model, population)})
-
-    def _group(self, population, query: dict) -> np.ndarray | None:  # noqa: ANN001
-        client_id = query.get("client")
-        if client_id is not None:
-            services.known_client(population, client_id)
-        return selectors.group_ids(population, query["group"], client_id)
 
     @extend_schema(parameters=[s.StatsQuerySerializer], responses={200: s.StatsSerializer, **ERRORS},
                    summary="Distribution d'une variable et position du client")
     @action(detail=False, methods=["get"])
     def stats(self, request: Request) -> Response:
-        model, population = services.current()
+        model, _ = selectors.current()
         query = _query(s.StatsQuerySerializer, request, features=model.features)
-        ids = self._group(population, query)
-        answer = selectors.feature_stats(population, query["feature"], ids, query.get("client"),
-                                         query["bins"])
-        return Response({**answer, "group": query["group"]})
+        return Response(selectors.group_stats(feature=query["feature"], group=query["group"],
+                                              client_id=query.get("client"), bins=query["bins"]))
 
     @extend_schema(parameters=[s.ScatterQuerySerializer],
                    responses={200: s.ScatterSerializer, **ERRORS},
                    summary="Nuage de points de deux variables (échantillon du groupe)")
     @action(detail=False, methods=["get"])
     def scatter(self, request: Request) -> Response:
-        model, population = services.current()
+        model, _ = selectors.current()
         query = _query(s.ScatterQuerySerializer, request, features=model.features)
-        ids = self._group(population, query)
-        x, y = query["x"], query["y"]
-        client = None
-        if query.get("client") is not None:
-            row = population.row(query["client"])
-            client = {name: services._json_value(row[model.features.index(feature)])
-                      for name, feature in (("x", x), ("y", y))}
-        return Response({
-            "x": selectors.feature_entry(population, x), "y": selectors.feature_entry(population, y),
-            "group": query["group"],
-            "points": selectors.scatter_points(model, population, x, y, ids, query["n"]),
-            "client": client,
-        })
+        return Response(selectors.scatter(x=query["x"], y=query["y"], group=query["group"],
+                                          client_id=query.get("client"), n=query["n"]))
 
 
 class ModelView(APIView):
     @extend_schema(responses={200: s.ModelInfoSerializer, **ERRORS},
                    summary="Le modèle en service : version, seuil, métriques, importance")
     def get(self, request: Request) -> Response:
-        model, _ = services.current()
+        model, _ = selectors.current()
         return Response({"name": model.name, "version": model.version, "run_id": model.run_id,
                          "threshold": model.threshold, "metrics": model.metrics,
                          "global_importance": model.global_importance})
@@ -194,7 +152,7 @@ class HealthView(APIView):
                    summary="État du service (modèle chargé, clients connus)")
     def get(self, request: Request) -> Response:
         try:
-            model, population = services.current()
+            model, population = selectors.current()
         except MLError as error:
             return Response({"status": "unavailable", "reason": str(error)}, status=503)
         return Response({"status": "ok", "model": {"name": model.name, "version": model.version},

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 import shlex
-import stat
 import shutil
+import stat
 import subprocess
 import tarfile
 from pathlib import Path

@@ -14,10 +14,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from ml import batch
 from ml.__main__ import main as ml_main
-from ml import batch_output
-from ml.batch_output import OUTPUT_COLUMNS, is_complete, read_summary, version_dir
+from ml.batch import output as batch_output
+from ml.batch import run as batch
+from ml.batch.output import OUTPUT_COLUMNS, is_complete, read_summary, version_dir
 from ml.errors import DataValidationError, ModelNotFoundError
 
 
@@ -35,7 +35,7 @@ def model_uri_of(registered_model) -> str:
 
 @pytest.fixture(scope="module")
 def model(registered_model):
-    from ml.inference import load_model
+    from ml.model.loading import load_model
 
     return load_model(model_uri_of(registered_model))
 
@@ -114,7 +114,7 @@ def test_summary_matches_the_scores_and_is_logged_to_mlflow(duckdb_run, model):
 
 def test_reason_codes_equal_the_api_reasons(duckdb_run, model, feature_dir):
     """Same client, same model version: the batch's codes are the first three API reasons."""
-    from ml.reasons import reasons
+    from ml.model.reasons import reasons
 
     out, _ = duckdb_run
     scores = read_scores(version_dir(out, model.name, model.version)).set_index("SK_ID_CURR")

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ml import batch
-from ml.batch_output import OUTPUT_COLUMNS, is_complete, read_summary, version_dir
+from ml.batch import run as batch
+from ml.batch.output import OUTPUT_COLUMNS, is_complete, read_summary, version_dir
 from tests.ml.test_batch import model_uri_of, read_scores
 
 pytestmark = [

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from ml.cost import (
+from ml.training.cost import (
     THRESHOLD_GRID,
     bayes_threshold,
     business_cost,

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from ml.config import PROJECT_ROOT
-from ml.data import clean_table, find_table_file, load_table, validate
+from ml.data.load import clean_table, find_table_file, load_table, validate
+from ml.data.schema import DAYS_EMPLOYED_SENTINEL, SCHEMAS, TABLES
 from ml.errors import DataValidationError
-from ml.schema import DAYS_EMPLOYED_SENTINEL, SCHEMAS, TABLES
 
 WRITERS = {
     "csv": lambda frame, folder: frame.to_csv(folder / "application_train.csv", index=False),

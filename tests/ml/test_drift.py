@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from ml.__main__ import main
-from ml.drift import column_drift
-from ml.psi import population_stability_index, quantile_edges
+from ml.monitoring.drift import column_drift
+from ml.monitoring.psi import population_stability_index, quantile_edges
 
 
 @pytest.fixture(autouse=True)
@@ -95,7 +95,7 @@ def test_empty_columns_are_skipped() -> None:
 
 
 def test_command_finds_planted_drift_on_synthetic_data(synthetic_data_dir: Path, tmp_path: Path) -> None:
-    from ml.synthetic import PLANTED_DRIFT
+    from ml.data.synthetic import PLANTED_DRIFT
 
     out = tmp_path / "drift"
     columns = ["--top", "30", "--all-columns"]
@@ -125,7 +125,7 @@ def test_report_files_are_logged_to_the_champion_run(tmp_path: Path, monkeypatch
     """A real MLflow store in a temp dir: both files end up as ``drift/`` artifacts of the run."""
     import mlflow
 
-    from ml.drift import log_to_mlflow
+    from ml.monitoring.drift import log_to_mlflow
 
     uri = f"sqlite:///{tmp_path / 'champion-mlruns.db'}"
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
@@ -142,7 +142,7 @@ def test_report_files_are_logged_to_the_champion_run(tmp_path: Path, monkeypatch
 
 def test_engineered_features_come_from_the_feature_tables(synthetic_data_dir: Path, feature_dir: Path) -> None:
     """Top SHAP features are model features (AGE_YEARS...), not raw columns: joined on SK_ID_CURR."""
-    from ml.drift import drift_frames
+    from ml.monitoring.drift import drift_frames
 
     wanted = ["AGE_YEARS", "EXT_SOURCE_3", "NOT_A_FEATURE"]
     reference, current, columns = drift_frames(synthetic_data_dir, feature_dir, wanted, all_columns=False)

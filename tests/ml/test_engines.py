@@ -5,9 +5,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ml.engine import connect
 from ml.errors import MLError
-from ml.features import build_features
+from ml.features.build import build_features
+from ml.features.engine import connect
 
 pytestmark = pytest.mark.spark
 

@@ -6,17 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ml import dictionary
 from ml.__main__ import main
-from ml.data import load_table
-from ml.features import (
-    CLIENT_COLUMNS,
-    OUTPUT_FILES,
-    application_features,
-    build_features,
-    feature_names,
-)
-from ml.features_application import APPLICATION_FEATURES, ONE_HOT_FEATURES
+from ml.data.load import load_table
+from ml.features import dictionary
+from ml.features.application import APPLICATION_FEATURES, ONE_HOT_FEATURES
+from ml.features.build import CLIENT_COLUMNS, OUTPUT_FILES, build_features, feature_names
+from ml.features.online import application_features
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pytest
 
 from ml.__main__ import main
 from ml.errors import LeakageError
-from ml.leakage import check_leakage, leakage_report, load_sources
+from ml.training.leakage import check_leakage, leakage_report, load_sources
 
 
 @pytest.fixture()

@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ml.data import validate
+from ml.data.load import validate
+from ml.data.real_sample import prepare, unwrap_quoted_rows
 from ml.errors import DataValidationError
-from ml.features import build_features
-from ml.real_sample import prepare, unwrap_quoted_rows
+from ml.features.build import build_features
 
 
 def test_whole_quoted_rows_are_unwrapped_and_others_kept():
@@ -43,7 +43,7 @@ def test_provenance_follows_the_data_into_the_features(tmp_path: Path):
     import json
 
     from ml.__main__ import main
-    from ml.data import read_provenance
+    from ml.data.load import read_provenance
 
     assert read_provenance(tmp_path) == "real", "a folder nobody generated is the user's data"
     assert main(["synth", "--clients", "60", "--seed", "3", "--out", str(tmp_path / "syn")]) == 0

@@ -4,7 +4,8 @@ import math
 import numpy as np
 import pytest
 
-from ml.reasons import display_value, reasons
+from ml.model.reasons import reasons
+from vocabulary.formats import value as display_value
 
 DICTIONARY = {
     "INST_DELAY_MEAN": {"label": "Retard moyen de paiement", "unit": "jours"},
@@ -38,9 +39,9 @@ def test_sentences_are_french_with_label_and_value() -> None:
     result = reasons(NAMES, VALUES, CONTRIBUTIONS, DICTIONARY, top=5)
     by_feature = {r["feature"]: r for r in result}
     delay = by_feature["INST_DELAY_MEAN"]
-    assert delay["sentence"].startswith("Retard moyen de paiement (12 jours)")
+    assert delay["sentence"].startswith("Retard moyen de paiement (12\u202fjours)")
     assert delay["sentence"].endswith("le risque de défaut.")
-    assert by_feature["AMT_INCOME_TOTAL"]["display_value"] == "135\u202f000 €"
+    assert by_feature["AMT_INCOME_TOTAL"]["display_value"] == "135\u202f000\u202f€"
     assert by_feature["CREDIT_INCOME_RATIO"]["display_value"] == "3,20"  # French decimal comma
     for reason in result:
         assert reason["label"] == DICTIONARY[reason["feature"]]["label"]
@@ -70,8 +71,8 @@ def test_unknown_feature_falls_back_to_its_name() -> None:
 
 
 @pytest.mark.parametrize("value, unit, shown", [
-    (0.25, "%", "25 %"), (1.0, "", "oui"), (0.0, "", "non"), (3.0, "nombre", "3"),
-    (1234567.0, "€", "1\u202f234\u202f567 €"), (35.5, "ans", "35,5 ans"),
+    (0.25, "%", "25\u202f%"), (1.0, "", "oui"), (0.0, "", "non"), (3.0, "nombre", "3"),
+    (1234567.0, "€", "1\u202f234\u202f567\u202f€"), (35.5, "ans", "35,5\u202fans"),
 ])
 def test_display_value_formats(value, unit, shown) -> None:
     assert display_value(value, unit) == shown
@@ -80,7 +81,7 @@ def test_display_value_formats(value, unit, shown) -> None:
 def test_reasons_of_the_champion_use_the_french_dictionary(registered_model) -> None:
     import pandas as pd
 
-    from ml.inference import load_model
+    from ml.model.loading import load_model
 
     model = load_model(registered_model.uri)
     frame = pd.read_parquet(registered_model.features_dir / "features_train.parquet").head(3)

@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ml import config
-from ml.config import PROJECT_ROOT
+from ml.config import PROJECT_ROOT, settings
 from ml.errors import ModelNotFoundError
-from ml.inference import load_model
-from ml.model import GRANTED, REFUSED, CreditScoringModel
+from ml.model.loading import load_model
+from ml.model.scoring import CreditScoringModel
+from vocabulary.decisions import GRANTED, REFUSED
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,7 @@ def _cli(tracking_uri: str, *args: str) -> subprocess.CompletedProcess:
 FRESH_PROCESS = """
 import json, sys
 import pandas as pd
-from ml.inference import load_model
+from ml.model.loading import load_model
 model = load_model(sys.argv[1])
 frame = pd.read_parquet(sys.argv[2]).head(200)
 probability = model.predict_proba(frame[model.features])
@@ -79,7 +79,7 @@ def test_pyfunc_predict_returns_probability_and_decision(registered_model, champ
 
 
 def test_scoring_model_metadata(champion, registered_model) -> None:
-    assert champion.name == config.MODEL_NAME and champion.version == registered_model.version
+    assert champion.name == settings().model_name and champion.version == registered_model.version
     assert champion.metrics["auc"] == registered_model.results["champion"]["holdout"]["auc"]
     assert champion.global_importance[0]["feature"] in champion.features
     assert set(champion.dictionary) == set(champion.features)
@@ -87,7 +87,7 @@ def test_scoring_model_metadata(champion, registered_model) -> None:
 
 def test_unknown_model_raises_model_not_found(registered_model) -> None:
     with pytest.raises(ModelNotFoundError, match="no registered model answers"):
-        load_model(f"models:/{config.MODEL_NAME}/999")
+        load_model(f"models:/{settings().model_name}/999")
     with pytest.raises(ModelNotFoundError, match="expected models:/<name>@<alias>"):
         load_model("runs:/abc/model")
 
@@ -97,11 +97,11 @@ def test_explanation_adds_up_to_the_raw_log_odds(champion, clients) -> None:
     X = clients[champion.features]
     base, contributions = champion.explain(X)
     assert contributions.shape == (len(X), len(champion.features))
-    booster = champion.model.estimator.steps[-1][1].booster_
+    booster = champion.estimator.steps[-1][1].booster_
     raw_score = booster.predict(X.to_numpy(dtype="float64"), raw_score=True)
     np.testing.assert_allclose(base + contributions.sum(axis=1), raw_score, rtol=1e-6, atol=1e-8)
-    estimator_probability = champion.model.estimator.predict_proba(X.to_numpy(dtype="float64"))[:, 1]
-    np.testing.assert_allclose(champion.model.calibrate(estimator_probability), champion.predict_proba(X))
+    estimator_probability = champion.estimator.predict_proba(X.to_numpy(dtype="float64"))[:, 1]
+    np.testing.assert_allclose(champion.calibrate(estimator_probability), champion.predict_proba(X))
     # one row explained alone gives the same contributions
     base_one, one = champion.explain(X.iloc[[7]])
     assert base_one == pytest.approx(base)
@@ -155,7 +155,7 @@ def test_registry_promotes_only_a_better_model_and_promote_moves_the_alias(regis
                                                                            tmp_path, monkeypatch) -> None:
     import mlflow
 
-    from ml.registry import experiment_id, register, versions
+    from ml.model.registry import experiment_id, register, versions
 
     uri = f"sqlite:///{tmp_path / 'mlruns.db'}"
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
@@ -164,12 +164,12 @@ def test_registry_promotes_only_a_better_model_and_promote_moves_the_alias(regis
         empty = _cli(uri, "models", "--check-champion")
         assert empty.returncode == 1, "no champion in an empty registry"
         with mlflow.start_run(experiment_id=experiment_id()) as run:
-            mlflow.pyfunc.log_model(name="model", python_model=champion.model, pip_requirements=[])
-        assert register(run.info.run_id, "model", 0.50, 0.1) == ("1", True)   # first: champion
-        assert register(run.info.run_id, "model", 0.60, 0.1) == ("2", False)  # worse: not promoted
-        assert register(run.info.run_id, "model", 0.50, 0.1) == ("3", False)  # equal: not promoted
+            mlflow.pyfunc.log_model(name="model", python_model=champion, pip_requirements=[])
+        assert register(run.info.run_id, "model", 0.50) == ("1", True)   # first: champion
+        assert register(run.info.run_id, "model", 0.60) == ("2", False)  # worse: not promoted
+        assert register(run.info.run_id, "model", 0.50) == ("3", False)  # equal: not promoted
         assert {row["version"]: row["aliases"] for row in versions()} == {"1": ["champion"], "2": [], "3": []}
-        assert register(run.info.run_id, "model", 0.45, 0.1) == ("4", True)   # better: promoted
+        assert register(run.info.run_id, "model", 0.45) == ("4", True)   # better: promoted
         assert load_model().version == "4"
 
         listed = _cli(uri, "models")

@@ -1,4 +1,4 @@
-"""The declared schema is the real one: the Kaggle sample validates against ``ml.schema``, every
+"""The declared schema is the real one: the Kaggle sample validates against ``ml.data.schema``, every
 declared column is in the sample and in the column dictionary, synthetic files have the same
 columns and dtypes, and the real quirks (365243, XNA/XAP, empty strings) become missing values.
 Skipped with a reason when ../shared/data/homecredit-sample is absent."""
@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ml.data import load_table, validate
+from ml.data.load import load_table, validate
+from ml.data.schema import APPLICATION_CATEGORIES, DAYS_EMPLOYED_SENTINEL, SCHEMAS
+from ml.data.synthetic import generate
 from ml.errors import DataValidationError
-from ml.schema import APPLICATION_CATEGORIES, DAYS_EMPLOYED_SENTINEL, SCHEMAS
-from ml.synthetic import generate
 
 pytestmark = pytest.mark.real_sample
 

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from ml.config import PROJECT_ROOT
-from ml.data import load_table, validate
-from ml.schema import DAYS_EMPLOYED_SENTINEL, SCHEMAS, TABLES
-from ml.synthetic import CARDINALITY, PLANTED_DRIFT, generate, generate_applications
+from ml.data.load import load_table, validate
+from ml.data.schema import DAYS_EMPLOYED_SENTINEL, SCHEMAS, TABLES
+from ml.data.synthetic import CARDINALITY, PLANTED_DRIFT, generate, generate_applications
 
 
 @pytest.fixture(scope="module")

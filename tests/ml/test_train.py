@@ -13,10 +13,12 @@ import pytest
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
 
-import ml.train
-from ml import config
-from ml.cost import bayes_threshold, business_cost
+import ml.training.candidates
+import ml.training.search
+import ml.training.train
+from ml.config import settings
 from ml.errors import LeakageError
+from ml.training.cost import bayes_threshold, business_cost
 
 HOLDOUT_FIELDS = {"auc", "accuracy", "precision", "recall", "f_beta", "business_cost", "brier"}
 CANDIDATE_FIELDS = {"name", "imbalance", "cv", "holdout", "threshold", "bayes_threshold",
@@ -71,8 +73,8 @@ def tiny_features(feature_dir: Path, out: Path, rows: int = 1200, extra: dict | 
 def holdout_split(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """The trainer's split, recomputed from its documented settings (stratified 80/20)."""
     index = np.arange(len(frame))
-    return train_test_split(index, test_size=ml.train.HOLDOUT_SHARE, stratify=frame["TARGET"],
-                            random_state=config.RANDOM_STATE)
+    return train_test_split(index, test_size=ml.training.train.HOLDOUT_SHARE, stratify=frame["TARGET"],
+                            random_state=settings().random_state)
 
 
 # --------------------------------------------------------------------------- results contract
@@ -90,7 +92,7 @@ def test_results_json_has_every_contract_field(registered_model) -> None:
     assert results["champion"]["explain_ms_per_client"] > 0
     assert results["dataset"]["rows"] == results["dataset"]["train_rows"] + results["dataset"]["holdout_rows"]
     assert results["dataset"]["holdout_rows"] == pytest.approx(0.2 * results["dataset"]["rows"], abs=1)
-    assert results["registered"] == {"name": config.MODEL_NAME, "version": registered_model.version,
+    assert results["registered"] == {"name": settings().model_name, "version": registered_model.version,
                                      "champion": True, "model_uri": results["registered"]["model_uri"]}
     assert {"feature", "label", "mean_abs_shap"} <= set(results["global_importance"][0])
 
@@ -152,7 +154,7 @@ def test_fairness_rows_by_gender_and_age_band(registered_model) -> None:
 
 
 def test_sensitive_features_are_not_model_inputs(registered_model) -> None:
-    from ml.inference import load_model
+    from ml.model.loading import load_model
 
     model = load_model(registered_model.uri)
     assert not [f for f in model.features if f.startswith("CODE_GENDER")]
@@ -160,7 +162,7 @@ def test_sensitive_features_are_not_model_inputs(registered_model) -> None:
 
 
 def test_holdout_metrics_reproduce_from_the_registered_model(registered_model) -> None:
-    from ml.inference import load_model
+    from ml.model.loading import load_model
 
     frame = pd.read_parquet(registered_model.features_dir / "features_train.parquet")
     _, hold_index = holdout_split(frame)
@@ -205,8 +207,8 @@ def test_holdout_is_never_seen_by_search_or_resampling(feature_dir, tmp_path, is
         return set(np.asarray(X)[:, marker].astype(np.int64).tolist())
 
     original_resample = RandomUnderSampler.fit_resample
-    original_search, original_oof = ml.train.search, ml.train.out_of_fold
-    original_fit = ml.train.fit_candidate
+    original_search, original_oof = ml.training.search.search, ml.training.search.out_of_fold
+    original_fit = ml.training.train.fit_candidate
 
     def record_resample(self, X, y, **kwargs):
         seen["resampled"] |= ids(X)
@@ -225,12 +227,12 @@ def test_holdout_is_never_seen_by_search_or_resampling(feature_dir, tmp_path, is
         seen["holdout"] |= ids(X_hold)
         return original_fit(candidate, X, y, X_hold, y_hold, *args, **kwargs)
 
-    monkeypatch.setitem(ml.train.LIGHTGBM_DEFAULTS, "clf__n_estimators", 40)  # quick
+    monkeypatch.setitem(ml.training.candidates.LIGHTGBM_DEFAULTS, "clf__n_estimators", 40)  # quick
     monkeypatch.setattr(RandomUnderSampler, "fit_resample", record_resample)
-    monkeypatch.setattr(ml.train, "search", record_search)
-    monkeypatch.setattr(ml.train, "out_of_fold", record_oof)
-    monkeypatch.setattr(ml.train, "fit_candidate", record_fit)
-    results = ml.train.train(features, quick=True, n_iter=1, reports_dir=tmp_path / "reports",
+    monkeypatch.setattr(ml.training.search, "search", record_search)
+    monkeypatch.setattr(ml.training.search, "out_of_fold", record_oof)
+    monkeypatch.setattr(ml.training.train, "fit_candidate", record_fit)
+    results = ml.training.train.train(features, quick=True, n_iter=1, reports_dir=tmp_path / "reports",
                              only=["lightgbm_undersampling", "logreg_class_weight"])
 
     frame = pd.read_parquet(features / "features_train.parquet")
@@ -251,7 +253,7 @@ def test_target_copy_stops_training(feature_dir, tmp_path, isolated_registry) ->
     features = tiny_features(feature_dir, tmp_path / "features",
                              extra={"TARGET_COPY": lambda f: f["TARGET"]})
     with pytest.raises(LeakageError, match="TARGET_COPY: derived from the target"):
-        ml.train.train(features, quick=True, n_iter=1, reports_dir=tmp_path / "reports",
+        ml.training.train.train(features, quick=True, n_iter=1, reports_dir=tmp_path / "reports",
                        only=["logreg_class_weight"])
     assert not (tmp_path / "reports" / "results.json").exists()
 
@@ -260,27 +262,27 @@ def test_disguised_target_copy_is_caught_by_its_auc(feature_dir, tmp_path, isola
     features = tiny_features(feature_dir, tmp_path / "features",
                              extra={"PAYMENT_HABIT": lambda f: f["TARGET"] * 2.0 + 1.0})
     with pytest.raises(LeakageError, match="suspicious feature PAYMENT_HABIT"):
-        ml.train.train(features, quick=True, n_iter=1, reports_dir=tmp_path / "reports",
+        ml.training.train.train(features, quick=True, n_iter=1, reports_dir=tmp_path / "reports",
                        only=["logreg_class_weight"])
 
 
 def test_auc_guard_stops_an_overfitting_model_unless_overridden(feature_dir, tmp_path, isolated_registry,
                                                                monkeypatch) -> None:
-    import ml.leakage
+    import ml.training.leakage
 
     # A leak the feature-level check does not see (here: that check is switched off) must
     # still be stopped by the guard on the models' AUC.
-    monkeypatch.setattr(ml.leakage, "check_leakage", lambda *args, **kwargs: None)
+    monkeypatch.setattr(ml.training.leakage, "check_leakage", lambda *args, **kwargs: None)
     rng = np.random.default_rng(0)
     features = tiny_features(feature_dir, tmp_path / "features",
                              extra={"PAYMENT_HABIT": lambda f: f["TARGET"] + rng.normal(0, 0.3, len(f))})
     with pytest.raises(LeakageError, match=r"suspected overfitting or leakage: logreg_class_weight "
                                            r"reaches AUC 0\.9\d+ \(> 0\.82\)"):
-        ml.train.train(features, quick=True, n_iter=1, reports_dir=tmp_path / "reports",
+        ml.training.train.train(features, quick=True, n_iter=1, reports_dir=tmp_path / "reports",
                        only=["logreg_class_weight"])
     assert not (tmp_path / "reports" / "results.json").exists()
 
-    results = ml.train.train(features, quick=True, n_iter=1, reports_dir=tmp_path / "reports",
+    results = ml.training.train.train(features, quick=True, n_iter=1, reports_dir=tmp_path / "reports",
                              only=["logreg_class_weight"], allow_high_auc=True)
     assert results["champion"]["holdout"]["auc"] > 0.82
     assert (tmp_path / "reports" / "results.json").exists()

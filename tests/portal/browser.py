@@ -7,12 +7,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ml.config import PROJECT_ROOT, REPORTS_DIR
+from ml.config import PROJECT_ROOT, settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 AXE_JS = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = REPORTS_DIR / "screenshots"
+SCREENSHOTS = settings().reports_dir / "screenshots"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 WIDTH, HEIGHT = 1280, 900
 

@@ -1,48 +1,60 @@
-"""Answers of the scoring API as its contract describes them (docs/architecture.md), used to
-fake it at the HTTP layer (``responses``) or from a small local HTTP stub (browser tests)."""
+"""Answers of the scoring API as its contract describes them (``scoring_api/openapi.yaml``,
+checked in tests/contract.py), with the API's words (``vocabulary``), used to fake it at the HTTP
+layer (``responses``) or from a small local HTTP stub (browser tests)."""
 from __future__ import annotations
 
 import random
 from typing import Any
 
+from vocabulary import formats
+from vocabulary.features import CLIENT_FIELDS, label_and_unit
+
 CLIENT_ID = 100002
 THRESHOLD = 0.09
 
-FEATURES = [
-    {"name": "AGE_YEARS", "label": "Âge", "unit": "ans"},
-    {"name": "AMT_INCOME_TOTAL", "label": "Revenus annuels", "unit": "€"},
-    {"name": "CREDIT_INCOME_RATIO", "label": "Crédit / revenus", "unit": "ratio"},
-]
+def feature(name: str) -> dict[str, str]:
+    label, unit = label_and_unit(name)
+    return {"name": name, "label": label, "unit": unit}
 
 
-def reason(feature: str, label: str, value: float, display: str, unit: str, contribution: float) -> dict[str, Any]:
+FEATURES = [feature("AGE_YEARS"), feature("AMT_INCOME_TOTAL"), feature("CREDIT_INCOME_RATIO")]
+
+
+def reason(name: str, value: float, contribution: float) -> dict[str, Any]:
+    label, unit = label_and_unit(name)
     direction = "augmente" if contribution > 0 else "diminue"
+    display = formats.value(value, unit)
     return {
-        "feature": feature, "label": label, "value": value, "display_value": display,
+        "feature": name, "label": label, "value": value, "display_value": display,
         "unit": unit, "contribution": contribution, "direction": direction,
-        "sentence": f"{label} ({display}) {direction} le risque.",
+        "sentence": f"{label} ({display}) {direction} le risque de défaut.",
     }
 
 
 REASONS = [
-    reason("PAYMENT_DELAY_MEAN", "Les retards de paiement passés", 12.0, "12 jours en moyenne", "jours", 0.42),
-    reason("EXT_SOURCE_2", "Le score externe 2", 0.26, "0,26", "score", 0.31),
-    reason("AGE_YEARS", "L'âge", 25.9, "25,9 ans", "ans", 0.12),
-    reason("EMPLOYMENT_YEARS", "L'ancienneté d'emploi", 1.7, "1,7 an", "ans", -0.08),
-    reason("AMT_GOODS_PRICE", "Le prix du bien", 351000.0, "351 000 €", "€", -0.05),
+    reason("INST_DELAY_MEAN", 12.0, 0.42),
+    reason("EXT_SOURCE_2", 0.26, 0.31),
+    reason("AGE_YEARS", 25.9, 0.12),
+    reason("EMPLOYMENT_YEARS", 1.7, -0.08),
+    reason("AMT_GOODS_PRICE", 351000.0, -0.05),
 ]
 
 
 def client(client_id: int = CLIENT_ID) -> dict[str, Any]:
-    return {
-        "client_id": client_id, "split": "train", "sex": "M", "age_years": 25.9,
-        "employment_years": 1.7, "income": 202500.0, "credit": 406597.5, "annuity": 24700.5,
-        "goods_price": 351000.0, "credit_term_months": 197.5, "contract_type": "Cash loans",
+    values = {
+        "sex": "M", "age_years": 25.9, "employment_years": 1.7, "income": 202500.0,
+        "credit": 406597.5, "annuity": 24700.5, "goods_price": 351000.0,
+        "credit_term_months": 16.46, "contract_type": "Cash loans",
         "family_status": "Single / not married", "education": "Secondary / secondary special",
         "income_type": "Working", "occupation": "Laborers", "children": 0, "owns_car": False,
         "owns_realty": True,
-        "fields": [{"name": "AGE_YEARS", "label": "Âge", "value": 25.9, "display_value": "25,9 ans", "unit": "ans"}],
     }
+    fields = []
+    for name, column in CLIENT_FIELDS:
+        label, unit = label_and_unit(column)
+        fields.append({"name": column, "label": label, "value": values[name],
+                       "display_value": formats.value(values[name], unit), "unit": unit})
+    return {"client_id": client_id, "split": "train", **values, "fields": fields}
 
 
 def score(client_id: int = CLIENT_ID, probability: float = 0.234, **extra: Any) -> dict[str, Any]:

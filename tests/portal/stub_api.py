@@ -11,11 +11,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from tests.contract import check_response
 from tests.portal import fakes
 
 
 def answer(method: str, path: str, query: dict[str, str], body: dict[str, Any]) -> tuple[int, dict]:
-    """The contract's answer for one request (unknown client id 404 = 999)."""
+    """The contract's answer for one request (unknown client id 404 = 999), checked against
+    the API's OpenAPI schema."""
+    status, answered = _answer(method, path, query, body)
+    check_response(method, path, status, answered)
+    return status, answered
+
+
+def _answer(method: str, path: str, query: dict[str, str], body: dict[str, Any]) -> tuple[int, dict]:
     parts = [part for part in path.split("/") if part]
     if "999" in parts or query.get("client") == "999":
         return 404, fakes.error(404, "client_not_found", "Client 999 inconnu.")

@@ -86,9 +86,9 @@ def test_summaries_describe_the_data():
     stats = fakes.stats()
     distribution = charts.distribution_chart(stats=stats)
     assert "5\u202f000 clients" in distribution.summary
-    assert "12ᵉ centile" in distribution.summary and "25,9 ans" in distribution.summary
+    assert "12ᵉ centile" in distribution.summary and "25,9\u202fans" in distribution.summary
     marked = [row for row in distribution.rows if row[2]]
-    assert marked == [["de 20 ans à 30 ans", "800", "◆ ce client"]]  # client_value 25.9
+    assert marked == [["de 20\u202fans à 30\u202fans", "800", "◆ ce client"]]  # client_value 25.9
     scatter = fakes.scatter()
     refused = sum(p["decision"] == "refusé" for p in scatter["points"])
     assert f"{refused} refusés (croix)" in charts.scatter_chart(scatter=scatter).summary

@@ -17,7 +17,7 @@ from bench.portal import api_server, free_port, login
 from ml.config import PROJECT_ROOT
 from portal.accounts.models import AuditEntry
 from portal.accounts.services import advisor_group_ensure
-from portal.clients.display import fr_percent
+from vocabulary.formats import percent
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 TOKEN = "e2e-portal-service-token-0123456789abcdef"
@@ -91,7 +91,7 @@ def test_portal_and_api_talk(portal, live_api, api):
     page = browser.get(f"{portal}/clients/{client_id}/", timeout=30)
     assert page.status_code == 200
     assert f"<title>Client {client_id} — score et explication — Prêt à dépenser</title>" in page.text
-    assert fr_percent(score["probability_default"]) in page.text
+    assert percent(score["probability_default"]) in page.text
     assert escape(score["reasons"][0]["sentence"]) in page.text
 
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)

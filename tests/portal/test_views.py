@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -13,6 +14,8 @@ from django.utils.html import escape
 from portal.accounts.models import AuditEntry
 from tests.portal import fakes
 from tests.portal.conftest import api_url
+from vocabulary import decisions
+from vocabulary.features import CLIENT_FIELDS, label_and_unit
 
 CID = fakes.CLIENT_ID
 PAGES = [
@@ -136,9 +139,9 @@ def test_client_page_shows_score_decision_reasons_and_facts(advisor_client, fake
     assert "23,4\u202f%" in html and "9,0\u202f%" in html  # probability and threshold
     for reason in fakes.REASONS:
         assert escape(reason["sentence"]) in html
-    assert "25,9 ans" in html  # age in years
+    assert "25,9\u202fans" in html  # age in years
     assert "202\u202f500\u202f€" in html  # income in euros
-    assert "Prêt personnel" in html and "Ouvrier·e" in html  # categories in French
+    assert "Prêt personnel" in html and "Ouvrier·ère" in html  # categories in French
     assert "Simulation — ne modifie pas la décision du client" in html
     assert html.count('role="img"') == 2  # gauge + SHAP chart
     assert "vendor/plotly.min.js" in html and "cdn" not in html.lower()
@@ -254,7 +257,7 @@ def test_api_error_gives_a_french_502(advisor_client, fake_api):
 
 def test_api_503_is_retried_then_reported(advisor_client, fake_api, settings):
     fake_api.replace("GET", api_url("/clients"), status=503,
-                     json={"status": "unavailable", "reason": "model loading"})
+                     json=fakes.error(503, "model_unavailable", "Le modèle est en cours de chargement."))
     response = advisor_client.get(reverse("clients:search"))
     assert response.status_code == 503
     assert len(fake_api.calls) == settings.SCORING_API_RETRIES + 1
@@ -375,3 +378,22 @@ def test_expired_form_gives_a_french_403(db):
     response = browser.post(reverse("login"), {"username": "x", "password": "y"})
     assert response.status_code == 403
     assert "Formulaire expiré" in response.content.decode()
+
+
+def _texts(html: str, tag: str) -> list[str]:
+    return [unescape(re.sub(r"<[^>]+>", "", text)).strip()
+            for text in re.findall(rf"<{tag}[^>]*>(.*?)</{tag}>", html, flags=re.S)]
+
+
+def test_labels_of_client_data_come_from_the_vocabulary(advisor_client, fake_api):
+    """The portal shows the API's display-ready fields: every label of the client's data and
+    every column of a search result is a word of ``vocabulary`` (its one home), never the
+    portal's own."""
+    words = {label_and_unit(column)[0] for _, column in CLIENT_FIELDS}
+    html = advisor_client.get(reverse("clients:detail", args=[CID])).content.decode()
+    labels = _texts(html, "dt")
+    assert labels == [field["label"] for field in fakes.client()["fields"]]
+    assert labels and set(labels) <= words
+    headings = _texts(advisor_client.get(reverse("clients:search")).content.decode(), "th")
+    columns = [heading for heading in headings if not heading.startswith("Client")]
+    assert columns and set(columns) <= words | {decisions.PROBABILITY, decisions.DECISION}

@@ -60,6 +60,6 @@ def features_frame(registered_model) -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def champion(registered_model):
-    from ml.inference import load_model
+    from ml.model.loading import load_model
 
     return load_model(registered_model.uri)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from vocabulary import formats
+from vocabulary.features import CLIENT_FIELDS, label_and_unit
+
 pytestmark = pytest.mark.django_db
 
 
@@ -58,8 +61,14 @@ def test_client_detail_is_the_clients_own_data(api, clients_frame):
     assert body["income"] == pytest.approx(row["AMT_INCOME_TOTAL"])
     assert body["age_years"] == pytest.approx(row["AGE_YEARS"])
     labels = {f["name"]: f for f in body["fields"]}
-    assert labels["AMT_INCOME_TOTAL"]["display_value"].endswith("€")
-    assert all(f["label"] and f["display_value"] for f in body["fields"])
+    assert labels["AMT_INCOME_TOTAL"]["display_value"].endswith("\u202f€")
+    # display-ready: the words and formats of the one home of the domain's words
+    assert [f["name"] for f in body["fields"]] == [column for _, column in CLIENT_FIELDS]
+    for field in body["fields"]:
+        label, unit = label_and_unit(field["name"])
+        assert (field["label"], field["unit"]) == (label, unit)
+        assert field["display_value"] == formats.value(field["value"], unit)
+    assert labels["CODE_GENDER"]["display_value"] in ("Femme", "Homme", "non renseigné")
     assert api.get("/clients/999999999").status_code == 404
 
 

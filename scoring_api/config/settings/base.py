@@ -5,7 +5,7 @@ from pathlib import Path
 
 import environ
 
-from ml import config as ml_config
+from ml.config import settings as ml_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
@@ -162,9 +162,11 @@ SPECTACULAR_SETTINGS = {
 # MODEL AND DATA (see docs/architecture.md; the ml package reads the same variables)
 # ------------------------------------------------------------------------------
 # MLFLOW_TRACKING_URI (registry) is read by ml.config at call time.
-MODEL_URI = env("MODEL_URI", default=ml_config.DEFAULT_MODEL_URI)
-FEATURES_DIR = Path(env("FEATURES_DIR", default=str(ml_config.FEATURES_DIR)))
-SCORES_DIR = Path(env("SCORES_DIR", default=str(ml_config.SCORES_DIR)))
+# MODEL_URI, FEATURES_DIR and SCORES_DIR are the pipeline's settings (ml.config).
+_ML = ml_settings()
+MODEL_URI = _ML.model_uri
+FEATURES_DIR = _ML.features_dir
+SCORES_DIR = _ML.scores_dir
 # How often a worker asks the registry whether the champion changed (0: never).
 MODEL_REFRESH_SECONDS = env.int("MODEL_REFRESH_SECONDS", default=60)
 # Neighbours that make the "similar clients" group of the population statistics.

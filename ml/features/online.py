@@ -1,0 +1,93 @@
+"""Features of one raw application (the API's ``POST /score``), from the same Ibis expression
+as the batch build, compiled once to DuckDB SQL: a posted application and a stored client with
+the same values get the same features."""
+from __future__ import annotations
+
+import threading
+
+import ibis
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from ml.data.schema import SCHEMAS
+from ml.errors import MLError
+from ml.features.application import APPLICATION_FEATURES, application_columns, clean
+
+_APPLICATION_SCHEMA = SCHEMAS["application_test"].columns
+_local = threading.local()
+
+
+def _application_sql() -> str:
+    """The SQL of the SAME Ibis expression as the batch build, compiled once for DuckDB."""
+    if not hasattr(_local, "sql"):
+        raw = ibis.table(_APPLICATION_SCHEMA, name="applications")
+        cleaned = clean(raw, "application_test")
+        _local.sql = ibis.to_sql(
+            cleaned.select(**application_columns(cleaned)), dialect="duckdb"
+        )
+    return _local.sql
+
+
+def _duckdb_connection():  # noqa: ANN202 (duckdb.DuckDBPyConnection, imported lazily)
+    if not hasattr(_local, "connection"):
+        import duckdb
+
+        _local.connection = duckdb.connect()
+    return _local.connection
+
+
+def _string_values(values: np.ndarray) -> pa.Array:
+    return pa.array(
+        [None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in values],
+        pa.string(),
+    )
+
+
+def _conform(applications: pd.DataFrame) -> pa.Table:
+    """Declared columns with declared types; absent or unparsable optional fields → missing.
+
+    Built column by column in Arrow (a pandas frame grown column by column costs ~30 ms).
+    """
+    rows = len(applications)
+    columns: dict[str, pa.Array] = {}
+    for column, kind in _APPLICATION_SCHEMA.items():
+        values = (applications[column].to_numpy() if column in applications
+                  else np.full(rows, None, dtype=object))
+        if kind == "string":
+            columns[column] = _string_values(values)
+        else:
+            numeric = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy("float64")
+            columns[column] = pa.array(numeric, pa.float64(), from_pandas=True)
+    return pa.table(columns)
+
+
+def application_features(applications: pd.DataFrame) -> pd.DataFrame:
+    """Application-derived model features of raw application rows (application_train names).
+
+    Runs the same Ibis expression as the batch build (compiled once to DuckDB SQL), so a
+    posted application and a stored client with the same values get the same features.
+    Side-table features are absent: the caller fills them from the stored client or NaN.
+    About 10 ms for one row (DuckDB plans the 87-column query each call).
+    """
+    if not isinstance(applications, pd.DataFrame):
+        raise MLError("application_features expects a pandas DataFrame of applications")
+    connection = _duckdb_connection()
+    connection.register("applications", _conform(applications))
+    try:
+        result = connection.execute(_application_sql()).fetchnumpy()
+    finally:
+        connection.unregister("applications")
+    frame = pd.DataFrame(
+        {name: np.ma.filled(np.ma.asarray(result[name], dtype="float64"), np.nan)
+         for name in APPLICATION_FEATURES},
+        index=applications.index,
+    )
+    return frame
+
+
+def warm_up() -> None:
+    """Compile the query and open this thread's connection now (about 1 s the first time)."""
+    if not hasattr(_local, "warm"):
+        application_features(pd.DataFrame([{"AMT_CREDIT": 1.0}]))
+        _local.warm = True

@@ -1,0 +1,1 @@
+"""Watching the model in use: data drift (evidently) and the population stability index."""

@@ -1,0 +1,124 @@
+"""The headline figures of each benchmark file, in French sentences, for the note and slides.
+
+The note also prints every measure of a benchmark as a table; these lines pick what a reader
+looks for first (time against target, throughput, memory) from the keys that ``bench/*.py``
+write. A key that is absent gives no line: nothing is ever invented.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from reporting.formats import integer, number
+
+
+def _get(document: dict[str, Any], path: str) -> Any:
+    value: Any = document
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _met(flag: Any) -> str:
+    return {True: " — objectif atteint", False: " — objectif manqué"}.get(flag, "")
+
+
+def _failure(step: dict[str, Any]) -> str:
+    """``échec`` and the failure line the benchmark kept (cut short), for a step that failed."""
+    error = str(step.get("error") or "").strip()
+    return f"échec (code {step.get('returncode')}{' : ' + error[:160] if error else ''})"
+
+
+def _train(d: dict[str, Any]) -> list[str]:
+    lines = []
+    if _get(d, "train_wall_s") is not None:
+        mode = "recherche rapide" if d.get("quick") else "recherche complète"
+        target = _get(d, "targets.train_wall_s")
+        goal = f" (objectif {number(target / 60, 0)} min)" if target else ""
+        lines.append(f"Entraînement ({mode}) sur {integer(d.get('clients'))} clients : "
+                     f"{number(d['train_wall_s'] / 60, 1)} min{goal}"
+                     f"{_met(_get(d, 'targets_met.train_wall_s'))}")
+    if _get(d, "champion.holdout.auc") is not None:
+        lines.append(f"Champion {_get(d, 'champion.name')} : AUC holdout "
+                     f"{number(_get(d, 'champion.holdout.auc'), 3)}, coût "
+                     f"{number(_get(d, 'champion.holdout.business_cost'), 3)}, seuil "
+                     f"{number(_get(d, 'champion.threshold'), 3)}")
+    if _get(d, "explain.mean_ms") is not None:
+        lines.append(f"Explication d'un client : {number(_get(d, 'explain.mean_ms'), 2)} ms (objectif 5 ms)")
+    return lines
+
+
+def _step_line(clients: Any, label: str, step: dict[str, Any], memory: str = "") -> str:
+    """One measured step of a volume benchmark: its time, peak memory and rate, or its failure."""
+    head = f"{integer(clients)} clients, {label} : "
+    if step.get("returncode"):
+        return head + _failure(step)
+    rate = f", {integer(step['clients_per_s'])} clients/s" if "clients_per_s" in step else ""
+    return (head + f"{number(step.get('wall_s'), 1)} s, "
+            f"{memory}{number(step.get('peak_rss_gb'), 1)} Go{rate}")
+
+
+def _pipeline(d: dict[str, Any]) -> list[str]:
+    return [_step_line(d.get("clients"), label, d[step], memory="pic mémoire ")
+            for step, label in (("synth", "génération"), ("features_duckdb", "variables DuckDB"),
+                                ("features_spark", "variables Spark local[2]"))
+            if _get(d, f"{step}.wall_s") is not None]
+
+
+def _scale(d: dict[str, Any]) -> list[str]:
+    labels = {"features_duckdb": "variables DuckDB", "score_batch_duckdb": "scoring DuckDB",
+              "features_spark": "variables Spark", "score_batch_spark": "scoring Spark"}
+    lines = []
+    for scale in d.get("scales") or []:
+        if scale.get("skipped"):
+            lines.append(f"{integer(scale.get('clients'))} clients : non lancé ({scale['skipped']})")
+            continue
+        steps = scale.get("steps") or {}
+        lines += [_step_line(scale.get("clients"), label, steps[step])
+                  for step, label in labels.items() if steps.get(step)]
+    return lines
+
+
+def _api(d: dict[str, Any]) -> list[str]:
+    lines = []
+    for store in d.get("stores") or []:
+        settings = ", ".join(f"{k}={v}" for k, v in (store.get("settings") or {}).items())
+        name = store.get("store", "?") + (f" ({settings})" if settings else "")
+        heavy, light = store.get("c50") or {}, store.get("c4") or {}
+        lines.append(f"GET /score, {name} : {number(heavy.get('rps'), 0)} req/s à 50 connexions, "
+                     f"p99 {number(heavy.get('p99_ms'), 0)} ms, p50 {number(light.get('p50_ms'), 1)} ms "
+                     f"à 4 connexions, {integer(heavy.get('errors'))} erreur, "
+                     f"{integer(store.get('lost_events'))} événement perdu{_met(store.get('meets_target'))}")
+    if _get(d, "raw_model_call.p50_ms") is not None:
+        lines.append(f"Appel brut du modèle (prédiction + contributions) : "
+                     f"{number(_get(d, 'raw_model_call.p50_ms'), 2)} ms")
+    return lines
+
+
+def _portal(d: dict[str, Any]) -> list[str]:
+    if _get(d, "client_page_ms.p95") is None:
+        return []
+    return [f"Page client du portail : p95 {number(_get(d, 'client_page_ms.p95'), 0)} ms, API live "
+            f"(objectif {number(d.get('target_p95_ms'), 0)} ms){_met(d.get('meets_target'))}"]
+
+
+def _drift(d: dict[str, Any]) -> list[str]:
+    if d.get("total_seconds") is None:
+        return []
+    return [f"Rapport de dérive {integer(d.get('reference_rows'))} contre {integer(d.get('current_rows'))} "
+            f"lignes × {integer(d.get('columns'))} variables : {number(d['total_seconds'], 1)} s "
+            f"(objectif {number(d.get('target_seconds'), 0)} s){_met(d.get('within_target'))}"]
+
+
+HEADLINES: dict[str, Callable[[dict[str, Any]], list[str]]] = {
+    "train": _train, "pipeline": _pipeline, "scale": _scale, "api": _api, "portal": _portal,
+    "drift": _drift}
+
+
+def headlines(name: str, document: dict[str, Any] | None) -> list[str]:
+    """The headline sentences of benchmark ``name`` (empty when unknown or not measured)."""
+    if not document or document.get("error") or name not in HEADLINES:
+        return []
+    return HEADLINES[name](document)

@@ -1,0 +1,74 @@
+"""Headline figures of the benchmark files, as the note and slides print them."""
+from __future__ import annotations
+
+from reporting.bench import headlines
+from reporting.facts import benchmark_tables
+from reporting.slides import _bench_bullets
+
+API = {"raw_model_call": {"p50_ms": 0.218},
+       "stores": [{"store": "sqlite", "settings": {}, "lost_events": 0, "meets_target": True,
+                   "c50": {"rps": 1046.8, "p99_ms": 71.264, "errors": 0}, "c4": {"p50_ms": 3.248}},
+                  {"store": "postgresql", "settings": {"POSTGRES_SYNCHRONOUS_COMMIT": "on"},
+                   "lost_events": 0, "meets_target": False,
+                   "c50": {"rps": 675.1, "p99_ms": 108.562, "errors": 0}, "c4": {"p50_ms": 4.946}}]}
+TRAIN = {"clients": 300000, "quick": False, "train_wall_s": 617.23,
+         "targets": {"train_wall_s": 1200}, "targets_met": {"train_wall_s": True},
+         "champion": {"name": "logreg_class_weight", "threshold": 0.088,
+                      "holdout": {"auc": 0.77333, "business_cost": 0.52358}},
+         "explain": {"mean_ms": 0.207}}
+SCALE = {"scales": [{"clients": 1000000, "steps": {
+    "score_batch_spark": {"wall_s": 53.9, "peak_rss_gb": 2.92, "returncode": 0, "clients_per_s": 21494},
+    "features_spark": {"wall_s": 111.4, "peak_rss_gb": 2.98, "returncode": 1}}},
+    {"clients": 3000000, "skipped": "predicted peak RSS 70.6 GB"}]}
+
+
+def test_api_lines_name_each_store_with_its_throughput_latency_and_verdict():
+    lines = headlines("api", API)
+    assert lines[0].startswith("GET /score, sqlite : 1\u202f047 req/s à 50 connexions, p99 71 ms, p50 3,2 ms")
+    assert lines[0].endswith("objectif atteint")
+    assert "postgresql (POSTGRES_SYNCHRONOUS_COMMIT=on) : 675 req/s" in lines[1]
+    assert lines[1].endswith("objectif manqué")
+    assert lines[2].endswith("0,22 ms")
+
+
+def test_train_lines_give_minutes_against_the_target_and_the_champion():
+    lines = headlines("train", TRAIN)
+    assert lines[0] == ("Entraînement (recherche complète) sur 300\u202f000 clients : 10,3 min "
+                        "(objectif 20 min) — objectif atteint")
+    assert lines[1] == "Champion logreg_class_weight : AUC holdout 0,773, coût 0,524, seuil 0,088"
+
+
+def test_scale_lines_show_failures_and_skipped_sizes_as_such():
+    lines = headlines("scale", SCALE)
+    assert "1\u202f000\u202f000 clients, variables Spark : échec (code 1)" in lines
+    assert "1\u202f000\u202f000 clients, scoring Spark : 53,9 s, 2,9 Go, 21\u202f494 clients/s" in lines
+    assert lines[-1].startswith("3\u202f000\u202f000 clients : non lancé (predicted peak RSS")
+
+
+def test_a_failed_pipeline_step_says_so_with_its_error_and_no_timing():
+    """A failed step keeps its wall time in the file: the line must not read as a success."""
+    error = ("Caused by: org.apache.spark.SparkException: Job aborted due to stage failure: "
+             "TaskResultLost (result lost from block manager)")
+    pipeline = {"clients": 300000,
+                "synth": {"wall_s": 102.3, "peak_rss_gb": 7.15, "returncode": 0},
+                "features_spark": {"wall_s": 109.8, "peak_rss_gb": 2.83, "returncode": 1,
+                                   "error": error}}
+    synth, spark = headlines("pipeline", pipeline)
+    assert synth == "300\u202f000 clients, génération : 102,3 s, pic mémoire 7,2 Go"
+    assert spark.startswith("300\u202f000 clients, variables Spark local[2] : échec (code 1 : Caused by")
+    assert "109,8" not in spark and "Go" not in spark
+
+
+def test_absent_keys_failed_or_unknown_benchmarks_give_no_invented_line():
+    assert headlines("api", {"stores": []}) == []
+    assert headlines("train", {"error": "RuntimeError: boom", "train_wall_s": 1}) == []
+    assert headlines("portal", {"requests": 3}) == []
+    assert headlines("unknown", {"x": 1}) == []
+    assert headlines("drift", None) == []
+
+
+def test_slides_use_the_headlines_and_say_when_a_benchmark_was_not_run():
+    facts = {"benchmarks": benchmark_tables({"api": API, "pipeline": None})}
+    bullets = _bench_bullets(facts, ("api", "pipeline"))
+    assert bullets[:3] == headlines("api", API)
+    assert bullets[-1] == "Benchmark pipeline : non mesuré"
