@@ -9,7 +9,9 @@ columns follow the marginals of the real sample (``ml.data.marginals``), quirks 
 (DAYS_EMPLOYED = 365243 for pensioners, XNA / XAP codes).
 
 application_test holds other clients with a small, planted drift (``PLANTED_DRIFT``), which
-the drift report must find. Generation is vectorised NumPy, deterministic for a seed, and
+the drift report must find. ``truth.parquet`` (``TRUTH_FILE``) keeps every client's latent risk
+and true probability of default: never read by the pipeline (it is not one of the seven
+tables), it lets a production replay draw the outcomes the lender would have learnt. Generation is vectorised NumPy, deterministic for a seed, and
 written atomically (a temporary folder renamed at the end).
 """
 from __future__ import annotations
@@ -32,6 +34,7 @@ TEST_SHARE = 48_744 / 307_511
 FIRST_ID = 100_002
 TARGET_INTERCEPT = -3.3
 TARGET_SLOPE = 1.6
+TRUTH_FILE = "truth.parquet"
 
 # Drift planted in application_test (feature -> what changes), asserted by the drift tests.
 PLANTED_DRIFT: dict[str, str] = {
@@ -110,7 +113,7 @@ def generate_applications(rng: np.random.Generator, ids: np.ndarray, risk: np.nd
     }
     data: dict[str, np.ndarray] = {"SK_ID_CURR": ids}
     if with_target:
-        data["TARGET"] = (rng.random(n) < sigmoid(TARGET_INTERCEPT + TARGET_SLOPE * risk)).astype(np.int64)
+        data["TARGET"] = (rng.random(n) < true_default_probability(risk)).astype(np.int64)
     for column in schema.columns:
         if column in data:
             continue
@@ -372,6 +375,18 @@ def generate_credit_card(rng, client_ids, risk, previous):
     return _cast(frame, SCHEMAS["credit_card_balance"].columns)
 
 
+def true_default_probability(risk: np.ndarray) -> np.ndarray:
+    """The probability of default of a client with latent risk ``risk`` (TARGET's law)."""
+    return sigmoid(TARGET_INTERCEPT + TARGET_SLOPE * np.asarray(risk, dtype="float64"))
+
+
+def truth_table(ids: np.ndarray, risk: np.ndarray, n_train: int) -> pd.DataFrame:
+    """Each client's split, latent risk and true probability of default."""
+    return pd.DataFrame({
+        "SK_ID_CURR": ids, "split": np.where(np.arange(len(ids)) < n_train, "train", "test"),
+        "latent_risk": risk, "default_probability": true_default_probability(risk)})
+
+
 def _write(frame: pd.DataFrame, folder: Path, name: str, file_format: str) -> None:
     if file_format == "csv":
         frame.to_csv(folder / f"{name}.csv", index=False)
@@ -415,6 +430,7 @@ def generate(out_dir: Path | str, clients: int, seed: int = 42, file_format: str
             done(generate_pos_cash(rng, all_ids, risk, previous), "POS_CASH_balance")
             done(generate_installments(rng, all_ids, risk, previous), "installments_payments")
             done(generate_credit_card(rng, all_ids, risk, previous), "credit_card_balance")
+        truth_table(all_ids, risk, clients).to_parquet(tmp / TRUTH_FILE, index=False)
         if out_dir.exists():
             shutil.rmtree(out_dir)
         tmp.rename(out_dir)

@@ -11,7 +11,13 @@ import pytest
 from ml.config import PROJECT_ROOT
 from ml.data.load import load_table, validate
 from ml.data.schema import DAYS_EMPLOYED_SENTINEL, SCHEMAS, TABLES
-from ml.data.synthetic import CARDINALITY, PLANTED_DRIFT, generate, generate_applications
+from ml.data.synthetic import (
+    CARDINALITY,
+    PLANTED_DRIFT,
+    TRUTH_FILE,
+    generate,
+    generate_applications,
+)
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +32,8 @@ def _digest(folder: Path) -> dict[str, int]:
 
 
 def test_writes_the_declared_schema_and_validates(synthetic_data_dir: Path, tables) -> None:
-    assert sorted(p.name for p in synthetic_data_dir.iterdir()) == sorted(f"{t}.parquet" for t in TABLES)
+    assert sorted(p.name for p in synthetic_data_dir.iterdir()) == sorted(
+        [f"{t}.parquet" for t in TABLES] + [TRUTH_FILE])
     validate(synthetic_data_dir)
     for name, frame in tables.items():
         assert list(frame.columns) == SCHEMAS[name].column_names, name
@@ -92,6 +99,18 @@ def test_default_rate_is_plausible(tables) -> None:
     target = tables["application_train"]["TARGET"]
     assert set(target.unique()) == {0, 1}
     assert 0.05 <= target.mean() <= 0.12
+
+
+def test_truth_is_the_law_of_the_target(synthetic_data_dir: Path, tables) -> None:
+    """truth.parquet holds each client's true probability of default: TARGET follows it (the
+    realised default rate is the mean true probability; defaulters have higher ones)."""
+    truth = pd.read_parquet(synthetic_data_dir / TRUTH_FILE).set_index("SK_ID_CURR")
+    train = tables["application_train"].set_index("SK_ID_CURR")
+    assert set(truth.index) == set(train.index) | set(tables["application_test"]["SK_ID_CURR"])
+    assert (truth.loc[train.index, "split"] == "train").all()
+    probability = truth.loc[train.index, "default_probability"]
+    assert train["TARGET"].mean() == pytest.approx(probability.mean(), abs=0.015)
+    assert probability[train["TARGET"] == 1].mean() > 1.5 * probability[train["TARGET"] == 0].mean()
 
 
 def test_real_quirks_are_present(tables) -> None:
