@@ -95,13 +95,10 @@ real-sample: $(VENV)/.installed ## realism check: train on the small real Kaggle
 		$(PY) -m ml train --features data/real-sample-features --reports reports/real-sample
 
 .PHONY: report
-report: $(VENV)/.installed ## methodology note + slides from the measured results (docs/)
-	$(call say,Writing docs/methodology.md and docs/slides.{md,pptx} from reports/)
-	$(PY) -m ml report --reports reports --out docs $(if $(wildcard reports/real-sample/results.json),--also reports/real-sample)
-	$(PY) -c "import markdown, pathlib; p = pathlib.Path('docs/methodology.md'); \
-		body = markdown.markdown(p.read_text(encoding='utf-8'), extensions=['tables']); \
-		pathlib.Path('docs/methodology.html').write_text('<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Note méthodologique — Prêt à dépenser</title></head><body>' + body + '</body></html>', encoding='utf-8')"
-	@echo "docs/methodology.html written (print it to PDF from a browser, or: chromium --headless --print-to-pdf=docs/methodology.pdf docs/methodology.html)"
+report: $(VENV)/.installed ## methodology note + slides from the measured results (docs/, renderings in docs/build/)
+	$(call say,Writing docs/methodology.md and docs/slides.md (docs/build/: methodology.html, slides.pptx) from reports/)
+	$(PY) -m reporting --reports reports --out docs $(if $(wildcard reports/real-sample/results.json),--also reports/real-sample)
+	@echo "print docs/build/methodology.html to PDF from a browser, or: chromium --headless --print-to-pdf=docs/build/methodology.pdf docs/build/methodology.html"
 
 .PHONY: mlflow-screenshot
 mlflow-screenshot: $(VENV)/.installed ## MLflow UI screenshot for the slides (reports/screenshots/0-mlflow.png)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from ml.errors import MLError
@@ -24,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "score-batch": ("ml.batch.run", "score a whole portfolio with reason codes"),
     "real-sample": ("ml.data.real_sample", "data directory from the small real Kaggle sample"),
     "report": ("reporting.generate", "methodology note and slides from the measured results"),
+    "config": ("ml.config", "the pipeline's settings, their environment variables and values"),
 }
 
 
@@ -49,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `python -m ml ... | head`: the reader left, nothing to report
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (Python flushes it at exit)
+        return 0
 
 
 if __name__ == "__main__":

@@ -104,3 +104,28 @@ def settings() -> Settings:
 
 
 VARIABLES: dict[str, str] = {item.metadata["env"]: item.metadata["help"] for item in fields(Settings)}
+
+
+def markdown_table() -> str:
+    """The variables as the Markdown table of docs/deployment.md (generated, never typed)."""
+    lines = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    for item in fields(Settings):
+        default = item.metadata["default"] or "—"
+        lines.append(f"| `{item.metadata['env']}` | `{default}` | {item.metadata['help']} |")
+    return "\n".join(lines)
+
+
+def add_arguments(parser, command: str) -> None:  # noqa: ANN001 (argparse.ArgumentParser)
+    parser.add_argument("--markdown", action="store_true",
+                        help="print the variables as the Markdown table of docs/deployment.md")
+
+
+def run(args) -> int:  # noqa: ANN001 (argparse.Namespace)
+    """``python -m ml config``: each setting, its variable and its current value."""
+    if args.markdown:
+        print(markdown_table())
+        return 0
+    current = settings()
+    for item in fields(Settings):
+        print(f"{item.metadata['env']:<26} {getattr(current, item.name)}")
+    return 0

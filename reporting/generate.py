@@ -1,8 +1,10 @@
 """``python -m reporting --reports reports --out docs`` (also ``python -m ml report``): the
 methodology note and the slides, generated from the measured results (never typed by hand).
 
-Writes ``docs/methodology.md`` (template ``templates/docs/methodology.md.j2``), ``docs/slides.md``
-(Marp Markdown, reviewable in git) and ``docs/slides.pptx`` (python-pptx). Optional inputs that
+Writes the reviewable text, committed: ``docs/methodology.md`` (template
+``templates/docs/methodology.md.j2``) and ``docs/slides.md`` (Marp Markdown); and the renderings,
+build outputs never committed (README, "Deliverables"): ``docs/build/methodology.html`` and
+``docs/build/slides.pptx`` (python-pptx). Optional inputs that
 are absent (drift summary, benchmarks, model, screenshots) print "non mesuré"; a missing
 ``results.json`` prints one line and exits with status 1.
 """
@@ -61,11 +63,25 @@ def read_other_runs(folders: list[Path]) -> dict[str, dict | None]:
     return others
 
 
+def write_html(note: Path, path: Path) -> Path:
+    """The note as one HTML page (print it to PDF from a browser)."""
+    import markdown
+
+    body = markdown.markdown(note.read_text(encoding="utf-8"), extensions=["tables"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Note '
+                    "méthodologique — Prêt à dépenser</title></head><body>" + body + "</body></html>",
+                    encoding="utf-8")
+    return path
+
+
 def generate(reports_dir: Path, out_dir: Path, features_dir: Path | None = None,
              model_uri: str | None = None, local: bool = True,
-             also: list[Path] | None = None) -> dict[str, Path]:
-    """Write the note and both slide files; returns their paths. ``also``: folders of other
-    training runs (e.g. on the real sample) whose candidate tables the note shows too."""
+             also: list[Path] | None = None, build_dir: Path | None = None) -> dict[str, Path]:
+    """Write the note and the slides (Markdown in ``out_dir``, HTML and PowerPoint renderings
+    in ``build_dir``, default ``out_dir/build``); returns their paths. ``also``: folders of
+    other training runs (e.g. on the real sample) whose candidate tables the note shows too."""
+    build_dir = build_dir or out_dir / "build"
     inputs = load_inputs(reports_dir, features_dir)
     example, why = explain_one_client(inputs, features_dir, model_uri) if local \
         else (None, "exemple désactivé (--no-local)")
@@ -74,15 +90,19 @@ def generate(reports_dir: Path, out_dir: Path, features_dir: Path | None = None,
     note = out_dir / "methodology.md"
     note.write_text(render_note(facts, out_dir, Path(reports_dir).name), encoding="utf-8")
     slides = build_slides(facts)
+    build_dir.mkdir(parents=True, exist_ok=True)
     return {"note": note, "slides_md": write_markdown(slides, out_dir / "slides.md"),
-            "slides_pptx": write_pptx(slides, out_dir / "slides.pptx")}
+            "note_html": write_html(note, build_dir / "methodology.html"),
+            "slides_pptx": write_pptx(slides, build_dir / "slides.pptx")}
 
 
 def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
     parser.add_argument("--reports", type=Path, default=settings().reports_dir,
                         help="folder of results.json, figures/, drift/, bench/ (default: %(default)s)")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "docs",
-                        help="where methodology.md, slides.md and slides.pptx go (default: %(default)s)")
+                        help="where methodology.md and slides.md go (default: %(default)s)")
+    parser.add_argument("--build", type=Path, default=None,
+                        help="where methodology.html and slides.pptx go (default: OUT/build)")
     parser.add_argument("--features", type=Path, default=None,
                         help="feature folder (default: the one recorded in results.json)")
     parser.add_argument("--model", default=None,
@@ -96,7 +116,7 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         paths = generate(args.reports, args.out, args.features, args.model,
-                         local=not args.no_local, also=args.also)
+                         local=not args.no_local, also=args.also, build_dir=args.build)
     except ResultsMissingError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -11,7 +11,6 @@ import requests
 from django.conf import settings
 from django.core.mail import send_mail
 
-from scoring_api.monitoring.conf import setting
 from scoring_api.monitoring.models import Alert, MonitoringRun
 
 logger = logging.getLogger(__name__)
@@ -25,20 +24,20 @@ def alerts_evaluate(*, run: MonitoringRun) -> list[Alert]:
         if value is not None and value > threshold:
             alerts.append(Alert(run=run, kind=kind, value=value, threshold=threshold, message=message))
 
-    limit = setting("DRIFT_SHARE")
+    limit = settings.MONITORING_DRIFT_SHARE
     check(Alert.Kind.FEATURE_DRIFT, run.share_drifted, limit,
           f"{run.share_drifted or 0:.0%} des variables ont dérivé (seuil {limit:.0%}) : "
           f"{', '.join(run.drifted_features[:10])}")
-    limit = setting("PSI")
+    limit = settings.MONITORING_PSI
     check(Alert.Kind.SCORE_PSI, run.score_psi, limit,
           f"PSI des probabilités de défaut {run.score_psi or 0:.3f} (seuil {limit:.2f})")
-    limit = setting("REFUSAL_RATE_POINTS")
+    limit = settings.MONITORING_REFUSAL_RATE_POINTS
     if run.refusal_rate is not None and run.reference_refusal_rate is not None:
         change = abs(run.refusal_rate - run.reference_refusal_rate) * 100
         check(Alert.Kind.REFUSAL_RATE, change, limit,
               f"taux de refus {run.refusal_rate:.1%} contre {run.reference_refusal_rate:.1%} en "
               f"référence ({change:.1f} points, seuil {limit:g})")
-    limit = setting("LATENCY_P99_MS")
+    limit = settings.MONITORING_LATENCY_P99_MS
     check(Alert.Kind.LATENCY, run.latency_p99_ms, limit,
           f"latence p99 {run.latency_p99_ms or 0:.0f} ms (seuil {limit:.0f} ms)")
     return alerts
@@ -48,17 +47,17 @@ def alert_send(*, alert: Alert) -> Alert:
     """Log the alert, email it to MONITORING_ALERT_EMAILS and post it to MONITORING_WEBHOOK_URL."""
     subject = f"[scoring] Alerte monitoring — {alert.get_kind_display()}"
     logger.warning("monitoring alert %s: %s", alert.kind, alert.message)
-    recipients = setting("ALERT_EMAILS")
+    recipients = settings.MONITORING_ALERT_EMAILS
     if recipients:
         try:
             send_mail(subject, _body(alert), settings.DEFAULT_FROM_EMAIL, recipients)
             alert.emailed = True
         except Exception as error:  # an SMTP outage must not stop the monitoring
             logger.error("alert email failed: %s", error)
-    url = setting("WEBHOOK_URL")
+    url = settings.MONITORING_WEBHOOK_URL
     if url:
         try:
-            response = requests.post(url, json=_payload(alert, subject), timeout=setting("WEBHOOK_TIMEOUT_S"))
+            response = requests.post(url, json=_payload(alert, subject), timeout=settings.MONITORING_WEBHOOK_TIMEOUT_S)
             response.raise_for_status()
             alert.webhook_sent = True
         except requests.RequestException as error:

@@ -139,12 +139,17 @@ class ModelRefSerializer(serializers.Serializer):
     version = serializers.CharField()
 
 
-class ReasonSerializer(serializers.Serializer):
-    feature = serializers.CharField()
+class _ShownSerializer(serializers.Serializer):
+    """A value as an advisor reads it: French label, display text, unit (from vocabulary)."""
+
     label = serializers.CharField()
-    value = serializers.FloatField(allow_null=True)
     display_value = serializers.CharField()
     unit = serializers.CharField(allow_blank=True)
+
+
+class ReasonSerializer(_ShownSerializer):
+    feature = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
     contribution = serializers.FloatField(help_text="contribution SHAP (log-odds)")
     direction = serializers.ChoiceField(choices=("augmente", "diminue"))
     sentence = serializers.CharField(help_text="la raison en français clair")
@@ -177,12 +182,9 @@ class ClientRowSerializer(serializers.Serializer):
     probability_default = serializers.FloatField()
 
 
-class FieldSerializer(serializers.Serializer):
+class FieldSerializer(_ShownSerializer):
     name = serializers.CharField()
-    label = serializers.CharField()
     value = serializers.JSONField(allow_null=True)
-    display_value = serializers.CharField()
-    unit = serializers.CharField(allow_blank=True)
 
 
 class ClientDetailSerializer(serializers.Serializer):

@@ -1,37 +1,16 @@
-"""Settings shared by every environment of the scoring API; values come from the environment
-(``DJANGO_`` prefix for Django itself, the ``ml`` names for data and model locations) so that
-one code base runs locally, in tests and on Heroku."""
+"""Settings of every environment of the scoring API: the shared base of both projects
+(``django_common.settings.base``), then the API's own (DRF, the model and data locations,
+monitoring). Values come from the environment; docs/deployment.md lists each variable."""
 from pathlib import Path
 
-import environ
-
+from django_common.settings.base import *  # noqa: F403
+from django_common.settings.base import DJANGO_APPS, database, env
 from ml.config import settings as ml_settings
-
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
-
-env = environ.Env()
-
-# GENERAL
-# ------------------------------------------------------------------------------
-# https://docs.djangoproject.com/en/5.2/ref/settings/#debug
-DEBUG = env.bool("DJANGO_DEBUG", default=False)
-LANGUAGE_CODE = "fr-fr"
-TIME_ZONE = "Europe/Paris"
-USE_I18N = True
-USE_TZ = True
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # DATABASES: SQLite embedded by default, PostgreSQL with DATABASE_URL
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/ref/settings/#databases
-DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"sqlite:///{PROJECT_ROOT / 'db' / 'scoring_api.sqlite3'}"
-    )
-}
-# keep connections between requests (PostgreSQL: no new connection per prediction)
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES = {"default": database("scoring_api")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL: readers never block the event writer; IMMEDIATE: two workers writing wait for the
     # lock (timeout 20 s) instead of failing with "database is locked"; no event is lost.
@@ -51,80 +30,19 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # ------------------------------------------------------------------------------
 ROOT_URLCONF = "scoring_api.config.urls"
 WSGI_APPLICATION = "scoring_api.config.wsgi.application"
+# the API answers /score/1, not /score/1/ (contract); no redirect dance for clients
+APPEND_SLASH = False
 
 # APPS
 # ------------------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    *DJANGO_APPS,
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
     "scoring_api.scoring",
     "scoring_api.monitoring",
 ]
-
-# PASSWORDS
-# ------------------------------------------------------------------------------
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
-
-# MIDDLEWARE
-# ------------------------------------------------------------------------------
-MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-]
-# the API answers /score/1, not /score/1/ (contract); no redirect dance for clients
-APPEND_SLASH = False
-
-# STATIC (the admin and Swagger UI, served by whitenoise)
-# ------------------------------------------------------------------------------
-STATIC_ROOT = PROJECT_ROOT / "staticfiles"
-STATIC_URL = "/static/"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
-
-# TEMPLATES (admin, monitoring report); templates/ is shared with the portal
-# ------------------------------------------------------------------------------
-TEMPLATES = [
-    {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [PROJECT_ROOT / "templates"],
-        "APP_DIRS": True,
-        "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-            ],
-        },
-    }
-]
-
-# SECURITY
-# ------------------------------------------------------------------------------
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
-SESSION_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "DENY"
 
 # DJANGO REST FRAMEWORK
 # ------------------------------------------------------------------------------
@@ -159,10 +77,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"YesNoEnum": ["N", "Y"]},
 }
 
-# MODEL AND DATA (see docs/architecture.md; the ml package reads the same variables)
+# MODEL AND DATA: the pipeline's settings (ml.config: MODEL_URI, FEATURES_DIR, SCORES_DIR;
+# MLFLOW_TRACKING_URI is read by the pipeline at call time)
 # ------------------------------------------------------------------------------
-# MLFLOW_TRACKING_URI (registry) is read by ml.config at call time.
-# MODEL_URI, FEATURES_DIR and SCORES_DIR are the pipeline's settings (ml.config).
 _ML = ml_settings()
 MODEL_URI = _ML.model_uri
 FEATURES_DIR = _ML.features_dir
@@ -172,12 +89,24 @@ MODEL_REFRESH_SECONDS = env.int("MODEL_REFRESH_SECONDS", default=60)
 # Neighbours that make the "similar clients" group of the population statistics.
 SIMILAR_GROUP_SIZE = env.int("SIMILAR_GROUP_SIZE", default=500)
 
-# LOGGING
+# MONITORING (manage.py monitor): alert thresholds, destinations, reference (docs/monitoring.md)
 # ------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(asctime)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"level": env("DJANGO_LOG_LEVEL", default="INFO"), "handlers": ["console"]},
-}
+# Alert when more than this share of the compared input features drifted.
+MONITORING_DRIFT_SHARE = env.float("MONITORING_DRIFT_SHARE", default=0.3)
+# Alert when the PSI of probability_default vs the reference scores exceeds this.
+MONITORING_PSI = env.float("MONITORING_PSI", default=0.2)
+# Alert when the refusal rate moves by more than this many percentage points.
+MONITORING_REFUSAL_RATE_POINTS = env.float("MONITORING_REFUSAL_RATE_POINTS", default=10.0)
+# Alert when the p99 latency (ms) exceeds this.
+MONITORING_LATENCY_P99_MS = env.float("MONITORING_LATENCY_P99_MS", default=500.0)
+# Below this many (non-simulation) events the window is too small to judge: nothing stored.
+MONITORING_MIN_EVENTS = env.int("MONITORING_MIN_EVENTS", default=30)
+# Input features compared: the model's top N by mean |SHAP| (all shared ones without model).
+MONITORING_TOP_FEATURES = env.int("MONITORING_TOP_FEATURES", default=20)
+# Reference rows drawn from features_train.parquet (seeded) to keep the command fast.
+MONITORING_REFERENCE_ROWS = env.int("MONITORING_REFERENCE_ROWS", default=50_000)
+MONITORING_ALERT_EMAILS = env.list("MONITORING_ALERT_EMAILS", default=[])
+MONITORING_WEBHOOK_URL = env.str("MONITORING_WEBHOOK_URL", default="")
+MONITORING_WEBHOOK_TIMEOUT_S = env.float("MONITORING_WEBHOOK_TIMEOUT_S", default=5.0)
+MONITORING_REPORTS_DIR = Path(env.str("MONITORING_REPORTS_DIR", default=str(_ML.reports_dir / "monitoring")))
+MONITORING_FEATURES_DIR = Path(env.str("MONITORING_FEATURES_DIR", default=str(_ML.features_dir)))

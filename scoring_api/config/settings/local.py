@@ -1,23 +1,13 @@
-"""Local development: debug on, demo credentials allowed (never in production)."""
+"""Local development of the scoring API: its base, then the local settings both projects share
+(debug, demo credentials); the order of the two imports matters."""
+# isort: off
 from .base import *  # noqa: F403
+from django_common.settings.local import *  # noqa: F403
+# isort: on
 from .base import PROJECT_ROOT, env
 
 # the embedded SQLite database lives in db/ (git-ignored)
 (PROJECT_ROOT / "db").mkdir(exist_ok=True)
-
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-only-scoring-api-secret-key-not-for-production")
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "0.0.0.0"])
-
-# DEMO USERS (manage.py demo_setup): defaults only here, production reads them from env
-DEMO_ADMIN_USERNAME = env("DJANGO_ADMIN_USERNAME", default="admin")
-DEMO_ADMIN_PASSWORD = env("DJANGO_ADMIN_PASSWORD", default="admin")
-DEMO_SERVICE_TOKEN = env("SCORING_API_TOKEN", default="demo-portal-token-change-me-0123456789")
-
-# no collectstatic needed locally
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-}
-WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = DEBUG
+# the portal's service token that `demo_setup` creates
+DEMO_SERVICE_TOKEN = SCORING_API_TOKEN  # noqa: F405

@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from ml.errors import MLError
-from scoring_api.monitoring.conf import setting
 from scoring_api.monitoring.reference import reference_load
 from scoring_api.monitoring.selectors import event_window
 from scoring_api.monitoring.services import EmptyWindow, monitoring_run_create
@@ -49,15 +49,18 @@ class Command(BaseCommand):
             raise CommandError("--hours must be positive")
         if since >= until:
             raise CommandError(f"empty window: --since {since.isoformat()} is not before --until {until.isoformat()}")
-        min_events = options["min_events"] if options["min_events"] is not None else setting("MIN_EVENTS")
+        min_events = options["min_events"]
+        if min_events is None:
+            min_events = settings.MONITORING_MIN_EVENTS
         if not event_window(since=since, until=until).exists():
             self.stdout.write(f"No prediction between {since.isoformat()} and {until.isoformat()}: nothing to monitor.")
             return
         try:
-            reference = reference_load(features_dir=setting("FEATURES_DIR"), rows=setting("REFERENCE_ROWS"),
-                                       top=setting("TOP_FEATURES"), model_uri=options["model"])
+            reference = reference_load(features_dir=settings.MONITORING_FEATURES_DIR,
+                                       rows=settings.MONITORING_REFERENCE_ROWS,
+                                       top=settings.MONITORING_TOP_FEATURES, model_uri=options["model"])
             run = monitoring_run_create(since=since, until=until, reference=reference,
-                                        min_events=min_events, report_dir=setting("REPORTS_DIR"))
+                                        min_events=min_events, report_dir=settings.MONITORING_REPORTS_DIR)
         except EmptyWindow as empty:
             self.stdout.write(f"{str(empty)[:1].upper()}{str(empty)[1:]}.")
             return
