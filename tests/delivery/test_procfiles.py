@@ -96,11 +96,11 @@ def test_app_json_env_describes_every_variable_and_generates_the_secret(manifest
 
 
 def test_app_json_names_the_variables_the_production_settings_read(manifest):
-    """Every DJANGO_* variable that production settings require without default is declared."""
+    """Every DJANGO_* variable that production settings require without default is declared
+    (the production settings both projects share, and each project's own)."""
     required = set()
-    for project in PROJECTS:
-        path = PROJECT_ROOT / project / "config" / "settings" / "production.py"
-        if path.is_file():
+    for folder in ("django_common", *PROJECTS):
+        for path in (PROJECT_ROOT / folder).rglob("settings/production.py"):
             required |= set(re.findall(r'env(?:\.\w+)?\("(DJANGO_\w+)"\)', path.read_text()))
     assert required, "no required variable found in the production settings"
     assert required <= set(manifest["env"]), required - set(manifest["env"])

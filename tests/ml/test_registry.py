@@ -1,10 +1,10 @@
-"""Registered model: identical probabilities in a fresh process, additive SHAP explanations,
-fast local explanation, and the registry commands (list, promote, no automatic demotion)."""
+"""Registered model: identical probabilities in a fresh process, additive SHAP explanations
+and the registry commands (list, promote, no automatic demotion). The explanation time is a
+benchmark target (bench/train.py), not a unit test."""
 import json
 import os
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pandas as pd
@@ -127,17 +127,6 @@ def test_linear_explanation_adds_up_to_the_decision_function() -> None:
     np.testing.assert_allclose(base + contributions.sum(axis=1), pipeline.decision_function(X), atol=1e-9)
     np.testing.assert_allclose(model.predict_proba(X), pipeline.predict_proba(X)[:, 1], atol=1e-9)
 
-
-def test_explanation_of_one_client_is_fast(champion, clients) -> None:
-    rows = clients[champion.features].to_numpy(dtype="float64")
-    champion.explain(rows[:1])  # warm-up
-    timings = []
-    for row in rows[:50]:
-        started = time.perf_counter()
-        champion.explain(row.reshape(1, -1))
-        timings.append(time.perf_counter() - started)
-    # The target is ≤ 5 ms per client (measured by bench/train.py); here a generous bound only.
-    assert np.median(timings) * 1000 < 50
 
 
 # --------------------------------------------------------------------------- registry
