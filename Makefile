@@ -37,13 +37,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 venv: $(VENV)/.installed ## create the virtual environment (idempotent)
 
 .PHONY: system-deps
-system-deps: ## install Chromium + chromedriver (browser tests) and wrk (benchmarks) when missing
-	$(call say,Checking system packages: chromium chromium-driver wrk)
+system-deps: ## install Chromium + chromedriver (browser tests), wrk (benchmarks) and Pango (PDF) when missing
+	$(call say,Checking system packages: chromium chromium-driver wrk libpango)
 	@missing=""; for bin in chromium chromedriver wrk; do command -v $$bin >/dev/null || missing="$$missing $$bin"; done; \
+	packages=$$(echo "$$missing" | sed 's/chromedriver/chromium-driver/'); \
+	ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || { missing="$$missing libpango"; packages="$$packages libpango-1.0-0 libpangoft2-1.0-0"; }; \
 	if [ -z "$$missing" ]; then echo "all present"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver wrk >/dev/null && echo "installed:$$missing"; \
-	else echo "missing:$$missing (browser tests will be skipped; install them with your package manager)"; fi
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$packages >/dev/null && echo "installed:$$missing"; \
+	else echo "missing:$$missing (browser tests will be skipped, the summary PDF unavailable; install them with your package manager)"; fi
 
 node_modules/axe-core/axe.min.js: package.json
 	$(call say,Installing axe-core (npm) for the accessibility tests)

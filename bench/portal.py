@@ -2,8 +2,9 @@
 
 Both projects run as real servers (gunicorn, 127.0.0.1): the API on the registered champion and
 the feature table of ``FEATURES_DIR`` (or an API already answering at ``SCORING_API_URL``), the
-portal on a throw-away SQLite database with the demo advisor. The client page costs two API
-calls (client + score) plus two Plotly figures; target: p95 ≤ 200 ms. Small-scale check:
+portal on a throw-away SQLite database with the demo advisor. The client page costs three API
+calls (client, score, the advisor's decisions), a fourth for a refused client (the recourse),
+plus two Plotly figures; target: p95 ≤ 200 ms. Small-scale check:
 ``BENCH_PORTAL_REQUESTS=20 python -m bench.run portal``.
 """
 from __future__ import annotations
@@ -33,6 +34,12 @@ from rest_framework.authtoken.models import Token
 user, _ = get_user_model().objects.get_or_create(username="portal-service")
 Token.objects.filter(user=user).delete()
 Token.objects.create(user=user, key="{token}")
+"""
+API_ADMIN_SNIPPET = """
+from django.contrib.auth import get_user_model
+User = get_user_model()
+User.objects.filter(username="admin").delete()
+User.objects.create_superuser("admin", password="{password}")
 """
 
 
@@ -90,16 +97,20 @@ def _gunicorn(wsgi: str, env: dict[str, str], port: int, health_path: str,
 @contextmanager
 def api_server(workdir: Path, *, token: str, extra_env: dict[str, str] | None = None,
                settings_module: str = "scoring_api.config.settings.local",
-               database_url: str | None = None, workers: int = 2) -> Iterator[str]:
+               database_url: str | None = None, workers: int = 2,
+               admin_password: str | None = None) -> Iterator[str]:
     """The scoring API under gunicorn on a free port, with its own SQLite database and a
-    service token for the portal. ``extra_env`` points it at a model and features
-    (MLFLOW_TRACKING_URI, MODEL_URI, FEATURES_DIR, SCORES_DIR...)."""
+    service token for the portal (and an ``admin`` superuser with ``admin_password``).
+    ``extra_env`` points it at a model and features (MLFLOW_TRACKING_URI, MODEL_URI,
+    FEATURES_DIR, SCORES_DIR...)."""
     env = {**os.environ, **(extra_env or {}), "DJANGO_SETTINGS_MODULE": settings_module,
            "DJANGO_PROJECT": "scoring_api", "DJANGO_DEBUG": "false",
            "DJANGO_SECRET_KEY": "bench-api-secret", "OMP_NUM_THREADS": "1",
            "DATABASE_URL": database_url or f"sqlite:///{workdir / 'api.sqlite3'}"}
     _manage(["migrate", "--noinput", "-v0"], env)
     _manage(["shell", "-c", API_TOKEN_SNIPPET.format(token=token)], env)
+    if admin_password:
+        _manage(["shell", "-c", API_ADMIN_SNIPPET.format(password=admin_password)], env)
     with _gunicorn("scoring_api.config.wsgi", env, free_port(), "/health", workers,
                    preload=True) as url:  # as bin/web: the workers share the imported code
         yield url
@@ -142,7 +153,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 def measure_client_page(portal_url: str, api_url: str, api_token: str, *,
                         requests_n: int) -> dict:
-    """Time the client page (and, beside it, the two API calls it makes) over real clients."""
+    """Time the client page (and, beside it, the API calls it makes) over real clients."""
     session = login(portal_url)
     api = requests.Session()
     api.headers["Authorization"] = f"Token {api_token}"
@@ -162,9 +173,12 @@ def measure_client_page(portal_url: str, api_url: str, api_token: str, *,
         response = session.get(f"{portal_url}/clients/{client_id}/", timeout=30)
         portal_ms.append((time.perf_counter() - started) * 1000)
         errors += response.status_code != 200
-        started = time.perf_counter()
+        started = time.perf_counter()  # the same API calls as the page, without the portal
         api.get(f"{api_url}/clients/{client_id}", timeout=30)
-        api.get(f"{api_url}/score/{client_id}", timeout=30)
+        score = api.get(f"{api_url}/score/{client_id}", timeout=30).json()
+        if score.get("decision") == "refusé":
+            api.get(f"{api_url}/score/{client_id}/recourse", timeout=30)
+        api.get(f"{api_url}/clients/{client_id}/decisions", timeout=30)
         api_ms.append((time.perf_counter() - started) * 1000)
     return {
         "requests": len(ids),

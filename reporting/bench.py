@@ -97,6 +97,19 @@ def _api(d: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _recourse(d: dict[str, Any]) -> list[str]:
+    if _get(d, "recourse.p95_ms") is None:
+        return []
+    statuses = d.get("statuses") or {}
+    line = (f"« Accordé si… » : p95 {number(_get(d, 'recourse.p95_ms'), 0)} ms par client refusé "
+            f"(objectif {number(d.get('target_p95_ms'), 0)} ms){_met(d.get('meets_target'))}")
+    if d.get("recourse_to_whatif_p95") is not None:
+        line += (f", {number(d['recourse_to_whatif_p95'], 1)} fois un what-if seul (p95 "
+                 f"{number(_get(d, 'whatif.p95_ms'), 0)} ms)")
+    return [line, f"Pistes trouvées pour {integer(statuses.get('found', 0))} des "
+                  f"{integer(d.get('clients'))} clients refusés mesurés"]
+
+
 def _portal(d: dict[str, Any]) -> list[str]:
     if _get(d, "client_page_ms.p95") is None:
         return []
@@ -113,8 +126,8 @@ def _drift(d: dict[str, Any]) -> list[str]:
 
 
 HEADLINES: dict[str, Callable[[dict[str, Any]], list[str]]] = {
-    "train": _train, "pipeline": _pipeline, "scale": _scale, "api": _api, "portal": _portal,
-    "drift": _drift}
+    "train": _train, "pipeline": _pipeline, "scale": _scale, "api": _api, "recourse": _recourse,
+    "portal": _portal, "drift": _drift}
 
 
 def headlines(name: str, document: dict[str, Any] | None) -> list[str]:

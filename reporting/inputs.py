@@ -14,7 +14,8 @@ from typing import Any
 from ml.errors import MLError
 
 # The benchmark files ``make bench`` / ``make bench-scale`` write (bench/run.py), in reading order.
-EXPECTED_BENCHMARKS: tuple[str, ...] = ("train", "pipeline", "scale", "api", "portal", "drift")
+EXPECTED_BENCHMARKS: tuple[str, ...] = ("train", "pipeline", "scale", "api", "recourse", "portal",
+                                         "drift")
 
 
 class ResultsMissingError(MLError):

@@ -159,7 +159,8 @@ def _operations(facts: dict[str, Any]) -> list[Slide]:
         ], mlflow_shot),
         Slide("Dérive des données", drift_bullets),
         Slide("Performances mesurées : modèle, dérive, portail", model_bullets),
-        Slide("Performances mesurées : API de scoring (wrk, 2 cœurs)", _bench_bullets(facts, ("api",))),
+        Slide("Performances mesurées : API de scoring (wrk, 2 cœurs)",
+              _bench_bullets(facts, ("api", "recourse"))),
         Slide("Performances mesurées : volumes, DuckDB et Spark", _bench_bullets(facts, ("pipeline", "scale"))),
         _delivery_slide(facts.get("delivery") or {}),
     ]

@@ -27,6 +27,9 @@ def database(default_name: str) -> dict:
 # https://docs.djangoproject.com/en/5.2/ref/settings/#debug
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 LANGUAGE_CODE = "fr-fr"
+# French only: a browser's English must not switch Django's own words (dates, form messages)
+# https://docs.djangoproject.com/en/5.2/ref/settings/#languages
+LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

@@ -23,8 +23,11 @@ def sentence(label: str, shown: str, contribution: float) -> str:
 
 
 def reasons(feature_names: Sequence[str], values: Sequence[float], contributions: Sequence[float],
-            dictionary: Mapping[str, Mapping], top: int = 5) -> list[dict]:
-    """The ``top`` features by |contribution| with label, value, direction and a sentence."""
+            dictionary: Mapping[str, Mapping], top: int = 5,
+            points: Sequence[float] | None = None) -> list[dict]:
+    """The ``top`` features by |contribution| with label, value, direction and a sentence;
+    with ``points`` (each contribution as a probability difference, aligned with
+    ``contributions``), also that effect and its French text (« +4,2 points »)."""
     contributions = np.asarray(contributions, dtype=float)
     order = np.argsort(-np.abs(contributions), kind="stable")[:top]
     result = []
@@ -37,7 +40,7 @@ def reasons(feature_names: Sequence[str], values: Sequence[float], contributions
         value = None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
         shown = formats.value(value, unit)
         contribution = float(contributions[index])
-        result.append({
+        reason = {
             "feature": name,
             "label": label,
             "value": value,
@@ -46,5 +49,9 @@ def reasons(feature_names: Sequence[str], values: Sequence[float], contributions
             "contribution": round(contribution, 6),
             "direction": "augmente" if contribution > 0 else "diminue",
             "sentence": sentence(label, shown, contribution),
-        })
+        }
+        if points is not None:
+            reason["points"] = round(float(points[index]), 6)
+            reason["display_points"] = formats.points(float(points[index]))
+        result.append(reason)
     return result

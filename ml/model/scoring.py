@@ -110,6 +110,24 @@ class CreditScoringModel(mlflow.pyfunc.PythonModel):
         base, contributions = self.explain(X)
         return self.calibrate(sigmoid(base + contributions.sum(axis=1))), base, contributions
 
+    def probability_points(self, base_value: float,
+                           contributions: np.ndarray) -> tuple[float, np.ndarray]:
+        """(starting probability, contributions as probability differences [n, n_features]).
+
+        The starting point common to every client is the calibrated probability of the base
+        value. Each row's log-odds contributions are converted at one rate, the secant slope
+        from the starting point to that row's probability: the converted effects keep their
+        sign and their proportions, and add up exactly to (probability − starting point), where
+        converting each effect alone would not (the sigmoid and the calibration are not linear).
+        """
+        contributions = np.atleast_2d(np.asarray(contributions, dtype="float64"))
+        start = float(self.calibrate(sigmoid(np.array([float(base_value)])))[0])
+        totals = contributions.sum(axis=1)
+        probability = self.calibrate(sigmoid(base_value + totals))
+        moved = np.abs(totals) > 1e-12
+        rate = np.divide(probability - start, totals, out=np.zeros_like(totals), where=moved)
+        return start, contributions * rate[:, None]
+
     def predict(self, context, model_input: pd.DataFrame, params=None) -> pd.DataFrame:
         probability = self.predict_proba(model_input)
         return pd.DataFrame({"probability_default": probability,

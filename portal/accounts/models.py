@@ -1,4 +1,5 @@
-"""The audit log: every client an advisor viewed, compared or simulated, kept for compliance."""
+"""The audit log: every client an advisor viewed, compared, simulated, decided on or printed a
+summary for, kept for compliance."""
 from django.conf import settings
 from django.db import models
 
@@ -10,6 +11,8 @@ class AuditEntry(models.Model):
         VIEW = "view", "consultation"
         COMPARE = "compare", "comparaison"
         SIMULATE = "simulate", "simulation (what-if)"
+        DECIDE = "decide", "décision enregistrée"
+        SUMMARY = "summary", "synthèse remise au client"
 
     created_at = models.DateTimeField("date", auto_now_add=True, db_index=True)
     user = models.ForeignKey(

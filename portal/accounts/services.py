@@ -13,7 +13,8 @@ ADVISOR_GROUP = "advisor"
 def audit_record(
     *, user: AbstractBaseUser, action: str, client_id: int, details: dict[str, Any] | None = None
 ) -> AuditEntry:
-    """Record that ``user`` viewed, compared or simulated ``client_id`` (who, what, when)."""
+    """Record that ``user`` viewed, compared, simulated, decided on or printed ``client_id``
+    (who, what, when)."""
     return AuditEntry.objects.create(
         user=user, action=action, client_id=client_id, details=details or {}
     )

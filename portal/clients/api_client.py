@@ -61,6 +61,14 @@ class ApiInvalidInput(ApiError):
     title = "Valeurs refusées"
 
 
+class ApiConflict(ApiError):
+    """The API refused a write that no longer matches its state (409), e.g. a decision taken on
+    a model version that has since been replaced: ``message`` says what to do, in French."""
+
+    status = 409
+    title = "Enregistrement refusé"
+
+
 @dataclass(frozen=True)
 class ApiConfig:
     """Where the API is and how patient the portal is with it (from settings / env)."""
@@ -101,7 +109,9 @@ def _session(config: ApiConfig) -> requests.Session:
         read=config.retries,
         status=config.retries,
         status_forcelist=RETRY_STATUSES,
-        allowed_methods=frozenset({"GET", "POST"}),  # POST /score only simulates: idempotent
+        # POST /score only simulates; POST /clients/<id>/decisions carries a request_id the API
+        # deduplicates: both are safe to send again
+        allowed_methods=frozenset({"GET", "POST"}),
         backoff_factor=0.1,
         raise_on_status=False,
         respect_retry_after_header=False,
@@ -138,6 +148,24 @@ class ScoringApiClient:
         the client's decision (the API marks it ``simulation: true``)."""
         body = {"base_client_id": base_client_id, **changes}
         return self._request("POST", "/score", json=body, client_id=base_client_id)
+
+    def recourse(self, client_id: int) -> dict[str, Any]:
+        """« Accordé si… »: the smallest changes that would get a refused client granted."""
+        return self._request("GET", f"/score/{client_id}/recourse", client_id=client_id)
+
+    def decisions(self, client_id: int) -> dict[str, Any]:
+        """The advisor's decision in force for the client, and its history."""
+        return self._request("GET", f"/clients/{client_id}/decisions", client_id=client_id)
+
+    def record_decision(self, client_id: int, *, advisor: str, final_decision: str,
+                        reason_code: str, comment: str, model_version: str,
+                        request_id: str) -> dict[str, Any]:
+        """Record the advisor's final decision. ``request_id`` makes a retried POST (after a
+        dropped connection) return the first record instead of recording twice."""
+        body = {"advisor": advisor, "final_decision": final_decision, "reason_code": reason_code,
+                "comment": comment, "model_version": model_version, "request_id": request_id}
+        return self._request("POST", f"/clients/{client_id}/decisions", json=body,
+                             client_id=client_id)
 
     def clients(self, *, filters: dict[str, Any], page: int = 1) -> dict[str, Any]:
         params = {key: value for key, value in filters.items() if value not in (None, "")}
@@ -221,6 +249,9 @@ def _decode(response: requests.Response, *, client_id: int | None) -> dict[str, 
             error.get("message") or "Certaines valeurs ont été refusées.",
             fields=error.get("fields") or {},
         )
+    if status == 409:
+        raise ApiConflict(error.get("message") or "L'enregistrement a été refusé : rechargez "
+                          "la page et recommencez.")
     if status in (503, 504):
         raise ApiUnavailable(
             "Le service de scoring est momentanément indisponible (modèle en cours de "

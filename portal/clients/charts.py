@@ -171,56 +171,81 @@ def score_gauge(*, probability: float, threshold: float, decision: str, chart_id
     )
 
 
-def contributions_chart(*, reasons: list[dict[str, Any]], base_value: float | None,
-                        chart_id: str = "contributions",
-                        title: str = "Ce qui fait monter ou baisser le score") -> Chart:
-    """Horizontal bar of SHAP contributions: right (hatched) raises the risk, left (plain)
-    lowers it, each bar labelled with an arrow and words."""
+def _other_factors_label(count: int) -> str:
+    return f"Autres facteurs ({count} variable{'s' if count > 1 else ''})"
+
+
+def contributions_chart(*, score: dict[str, Any], chart_id: str = "contributions",
+                        title: str = "Ce qui fait monter ou baisser le risque") -> Chart:
+    """Horizontal bars of each reason's effect in points of probability (the API's ``points``):
+    right (hatched) raises the risk, left (plain) lowers it, the other factors dotted; from the
+    common starting point, the bars add up to the client's probability. Log-odds stay in the
+    data table."""
+    reasons = score.get("reasons", [])
+    others = score["other_factors"]
     ordered = sorted(reasons, key=lambda reason: abs(reason["contribution"]))
-    values = [float(r["contribution"]) for r in ordered]
-    raises = [value > 0 for value in values]
-    labels = [_bar_label(f"{'↑' if up else '↓'} {r['label']}",
-                         r.get("display_value") or formats.value(r.get("value"), r.get("unit")))
-              for r, up in zip(ordered, raises)]
+    raises = [r["direction"] == "augmente" for r in ordered]
+    names = [_bar_label(f"{'↑' if up else '↓'} {r['label']}",
+                        r.get("display_value") or formats.value(r.get("value"), r.get("unit")))
+             for r, up in zip(ordered, raises)]
+    points = [float(r["points"]) * 100 for r in ordered]
+    colours = [PALETTE["increase"] if up else PALETTE["decrease"] for up in raises]
+    patterns = ["/" if up else "" for up in raises]
+    effects = ["↑ augmente le risque" if up else "↓ diminue le risque" for up in raises]
+    sentences = [r["sentence"] for r in ordered]
+    if others["count"]:
+        names.insert(0, _wrap(_other_factors_label(others["count"])))
+        points.insert(0, float(others["points"]) * 100)
+        colours.insert(0, PALETTE["muted"])
+        patterns.insert(0, ".")
+        effects.insert(0, f"{'↑ augmentent' if others['contribution'] > 0 else '↓ diminuent'} "
+                          "le risque")
+        sentences.insert(0, "Toutes les autres variables du modèle, ensemble.")
     fig = go.Figure(
         go.Bar(
-            x=values,
-            y=labels,
+            x=points,
+            y=names,
             orientation="h",
-            marker={
-                "color": [PALETTE["increase"] if up else PALETTE["decrease"] for up in raises],
-                "pattern": {"shape": ["/" if up else "" for up in raises],
-                            "fgcolor": BACKGROUND, "solidity": 0.25},
-            },
-            text=["↑ augmente le risque" if up else "↓ diminue le risque" for up in raises],
+            marker={"color": colours,
+                    "pattern": {"shape": patterns, "fgcolor": BACKGROUND, "solidity": 0.25}},
+            text=effects,
             textposition="none",  # the words go in the hover and the arrows in the labels
-            customdata=[r["sentence"] for r in ordered],
-            hovertemplate="%{customdata}<br>%{text} — contribution : %{x:+.3f}<extra></extra>",
+            customdata=sentences,
+            hovertemplate="%{customdata}<br>%{text} : %{x:+.1f} points<extra></extra>",
         )
     )
-    _layout(fig, height=130 + 56 * len(ordered),
-            xaxis_title="Contribution au score (log-odds)<br>à droite : augmente le risque")
-    fig.update_xaxes(zeroline=True, zerolinewidth=2)
+    _layout(fig, height=130 + 56 * len(names),
+            xaxis_title="Effet sur le risque (en points)<br>à droite : l'augmente")
+    fig.update_xaxes(zeroline=True, zerolinewidth=2, ticksuffix=" pt")
     n_up = sum(raises)
+    start, probability = score["base_probability"], score["probability_default"]
     summary = (
-        f"Les {len(ordered)} facteurs qui pèsent le plus sur le score de ce client : "
-        f"{n_up} augmentent le risque (↑, barres hachurées vers la droite), "
-        f"{len(ordered) - n_up} le diminuent (↓, barres pleines vers la gauche)."
+        f"Point de départ commun à tous les clients : {formats.percent(start)} de probabilité "
+        f"de défaut. Les {len(ordered)} facteurs qui pèsent le plus sur ce client : {n_up} "
+        f"augmentent le risque (↑, barres hachurées vers la droite), {len(ordered) - n_up} le "
+        f"diminuent (↓, barres pleines vers la gauche). Chaque barre dit de combien de points le "
+        f"facteur déplace la probabilité ; avec les autres facteurs (barre pointillée), les "
+        f"effets s'additionnent jusqu'à la probabilité du client, {formats.percent(probability)}."
     )
-    if base_value is not None:
-        summary += f" Point de départ commun à tous les clients : {formats.number(base_value, 3)}."
+    if abs(probability - start) < 1e-9:
+        summary += (" La probabilité de ce client est celle du point de départ : ses facteurs "
+                    "se compensent.")
     rows = [
         [r["label"], r.get("display_value") or formats.value(r.get("value"), r.get("unit")),
-         f"{'↑ augmente' if r['contribution'] > 0 else '↓ diminue'} le risque",
-         formats.number(r["contribution"], 3)]
-        for r in reversed(ordered)
+         f"{'↑ augmente' if up else '↓ diminue'} le risque",
+         r["display_points"], formats.number(r["contribution"], 3)]
+        for r, up in reversed(list(zip(ordered, raises)))
     ]
+    if others["count"]:
+        rows.append([_other_factors_label(others["count"]), "—", effects[0],
+                     others["display_points"], formats.number(others["contribution"], 3)])
     return Chart(
         chart_id=chart_id,
         title=title,
         summary=summary,
-        aria_label="Graphique en barres des contributions SHAP. " + summary,
-        columns=["Facteur", "Valeur du client", "Effet", "Contribution (log-odds)"],
+        aria_label="Graphique en barres des effets sur la probabilité de défaut. " + summary,
+        columns=["Facteur", "Valeur du client", "Effet", "Effet en points de probabilité",
+                 "Contribution (log-odds)"],
         rows=rows,
         figure=_figure_dict(fig),
     )

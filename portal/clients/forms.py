@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from vocabulary import decisions
+from vocabulary import advisor_decisions, decisions
 from vocabulary.categories import category
 from vocabulary.features import label_and_unit
 
@@ -113,3 +113,54 @@ class SimulationForm(forms.Form):
 
     def changes(self) -> dict[str, float]:
         return {name: value for name, value in self.cleaned_data.items() if value is not None}
+
+
+class DecisionForm(forms.Form):
+    """The advisor's final decision: follow the model's recommendation, or override it with a
+    reason from the short list and a comment (both then required, as the API requires)."""
+
+    final_decision = forms.ChoiceField(label="Décision finale", widget=forms.RadioSelect)
+    reason_code = forms.ChoiceField(
+        label="Motif (obligatoire si vous vous écartez de la recommandation)", required=False,
+        choices=[("", "— Aucun (je suis le modèle) —"),
+                 *advisor_decisions.REASONS.items()])
+    comment = forms.CharField(
+        label="Commentaire (obligatoire si vous vous écartez de la recommandation)",
+        required=False, max_length=advisor_decisions.COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}))
+    model_version = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    request_id = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, model_decision: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.model_decision = model_decision
+        other = decisions.GRANTED if model_decision == decisions.REFUSED else decisions.REFUSED
+        self.fields["final_decision"].choices = [
+            (model_decision, f"Je suis la recommandation du modèle : "
+                             f"{decisions.label(model_decision).lower()}"),
+            (other, f"Je m'écarte de la recommandation : {decisions.label(other).lower()}"),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        final = data.get("final_decision")
+        comment = (data.get("comment") or "").strip()
+        data["comment"] = comment
+        if final and final != self.model_decision:
+            if not data.get("reason_code"):
+                self.add_error("reason_code", "Choisissez le motif pour lequel vous vous écartez "
+                                              "de la recommandation du modèle.")
+            if len(comment) < advisor_decisions.COMMENT_MIN_LENGTH:
+                self.add_error("comment", "Expliquez votre décision en quelques mots (au moins "
+                                          f"{advisor_decisions.COMMENT_MIN_LENGTH} caractères).")
+        elif final and data.get("reason_code"):
+            self.add_error("reason_code", "Un motif ne s'indique que lorsque vous vous écartez "
+                                          "de la recommandation du modèle.")
+        return data
+
+    def api_fields(self) -> dict[str, str]:
+        """The cleaned values under the API's names (POST /clients/<id>/decisions)."""
+        data = self.cleaned_data
+        return {"final_decision": data["final_decision"], "reason_code": data["reason_code"],
+                "comment": data["comment"], "model_version": data["model_version"],
+                "request_id": str(data["request_id"])}

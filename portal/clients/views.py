@@ -2,19 +2,24 @@
 record the audit entry, render. API failures become French error pages in the middleware."""
 from __future__ import annotations
 
+import uuid
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.accounts.models import AuditEntry
 from portal.accounts.services import audit_record
 from portal.clients import charts
-from portal.clients.api_client import ApiInvalidInput, get_api
-from portal.clients.forms import CompareForm, SearchForm, SimulationForm
-from vocabulary import decisions, formats
+from portal.clients.api_client import ApiConflict, ApiInvalidInput, get_api
+from portal.clients.forms import CompareForm, DecisionForm, SearchForm, SimulationForm
+from vocabulary import advisor_decisions, decisions, formats
+from vocabulary import recourse as recourse_words
 from vocabulary.features import label_and_unit
 
 SCATTER_POINTS = 300
@@ -67,9 +72,11 @@ def _result_row(row: dict[str, Any]) -> dict[str, Any]:
 
 @require_GET
 def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
-    """The explained score of one client, with the what-if form."""
+    """The explained score of one client: « Accordé si… », the what-if form and the advisor's
+    decision on record."""
     context = _client_context(client_id)
     context["simulation_form"] = SimulationForm(initial=SimulationForm.initial_for(context["client"]))
+    context["decision_form"] = _new_decision_form(context["score"])
     audit_record(user=request.user, action=AuditEntry.Action.VIEW, client_id=client_id,
                  details={"probability_default": context["score"]["probability_default"],
                           "decision": context["score"]["decision"]})
@@ -83,6 +90,7 @@ def client_simulation(request: HttpRequest, client_id: int) -> HttpResponse:
     context = _client_context(client_id)
     form = SimulationForm(request.POST)
     context["simulation_form"] = form
+    context["decision_form"] = _new_decision_form(context["score"])
     status = 200
     if form.is_valid():
         try:
@@ -104,24 +112,96 @@ def client_simulation(request: HttpRequest, client_id: int) -> HttpResponse:
     return render(request, "portal/client.html", context, status=status)
 
 
-def _client_context(client_id: int) -> dict[str, Any]:
+@require_POST
+def client_decision(request: HttpRequest, client_id: int) -> HttpResponse:
+    """Record the advisor's final decision through the API (append-only there), audit it, and
+    come back to the client page; errors re-render the page with the form (400 or 409)."""
+    context = _client_context(client_id)
+    form = DecisionForm(request.POST, model_decision=context["score"]["decision"])
+    context["simulation_form"] = SimulationForm(initial=SimulationForm.initial_for(context["client"]))
+    context["decision_form"] = form
+    status = 400
+    if form.is_valid():
+        try:
+            record = get_api().record_decision(client_id, advisor=request.user.get_username(),
+                                               **form.api_fields())
+        except ApiInvalidInput as error:
+            for name, errors in error.fields.items():
+                form.add_error(name if name in form.fields else None, errors)
+            if not error.fields:
+                form.add_error(None, error.message)
+        except ApiConflict as error:
+            form.add_error(None, error.message)
+            status = 409
+        else:
+            audit_record(user=request.user, action=AuditEntry.Action.DECIDE, client_id=client_id,
+                         details={key: record.get(key) for key in (
+                             "id", "outcome", "final_decision", "model_decision", "reason_code",
+                             "probability_default", "threshold", "model")})
+            messages.success(request, f"Décision enregistrée : "
+                                      f"{decisions.label(record['final_decision']).lower()} "
+                                      f"({advisor_decisions.outcome_label(record['outcome']).lower()}).")
+            return redirect(reverse("clients:detail", args=[client_id]) + "#decision-conseiller")
+    return render(request, "portal/client.html", context, status=status)
+
+
+def _new_decision_form(score: dict[str, Any]) -> DecisionForm:
+    """A blank decision form, tied to the model version shown and to a fresh request id."""
+    return DecisionForm(model_decision=score["decision"],
+                        initial={"model_version": score["model"]["version"],
+                                 "request_id": uuid.uuid4()})
+
+
+def client_data(client_id: int) -> dict[str, Any]:
+    """What every client page shows: data, score, « Accordé si… » when refused, and the
+    advisor's decision on record."""
     api = get_api()
     client = api.client(client_id)
     score = api.score(client_id)
-    return {
-        "client": client,
-        "client_id": client_id,
-        "score": score,
-        "decision": _decision(score),
-        "facts": client["fields"],  # labels and display values from the API (vocabulary)
-        "charts": [
-            charts.score_gauge(probability=score["probability_default"],
-                               threshold=score["threshold"], decision=score["decision"]),
-            charts.contributions_chart(reasons=score.get("reasons", []),
-                                       base_value=score.get("base_value")),
-        ],
-        "page_title": f"Client {client_id} — score et explication",
-    }
+    recourse = api.recourse(client_id) if score["decision"] == decisions.REFUSED else None
+    if recourse:
+        for suggestion in recourse["suggestions"]:
+            suggestion["apply_fields"] = _apply_fields(suggestion, client)
+    on_record = api.decisions(client_id)
+    return {"client": client, "client_id": client_id, "score": score,
+            "decision": _decision(score), "facts": client["fields"], "recourse": recourse,
+            "starting_point": formats.percent(score["base_probability"]),
+            "recourse_heading": recourse_words.HEADING,
+            "advisor_decision": _advisor_decision(on_record.get("current")),
+            "decision_history": [_advisor_decision(r) for r in on_record.get("history", [])]}
+
+
+def _client_context(client_id: int) -> dict[str, Any]:
+    context = client_data(client_id)
+    score = context["score"]
+    context["charts"] = [
+        charts.score_gauge(probability=score["probability_default"],
+                           threshold=score["threshold"], decision=score["decision"]),
+        charts.contributions_chart(score=score),
+    ]
+    context["page_title"] = f"Client {client_id} — score et explication"
+    return context
+
+
+def _apply_fields(suggestion: dict[str, Any], client: dict[str, Any]) -> list[tuple[str, str]]:
+    """The what-if form's fields for one suggestion: its changes, and the client's own exact
+    values for the rest (``repr``: no rounding, no localised comma), so the simulation scores
+    exactly what the API verified."""
+    values = {name: client.get(key) for name, key in SimulationForm.FIELD_FROM_CLIENT.items()}
+    values.update(suggestion["changes"])
+    return [(name, repr(float(value))) for name, value in values.items() if value is not None]
+
+
+def _advisor_decision(record: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A recorded decision as the page shows it (words, icon, date, who, why)."""
+    if record is None:
+        return None
+    return {**record, "created": parse_datetime(record["created_at"]),
+            "final": _decision({"decision": record["final_decision"],
+                                "probability_default": record["probability_default"],
+                                "threshold": record["threshold"]}),
+            "model_label": decisions.label(record["model_decision"]),
+            "overridden": record["outcome"] == advisor_decisions.OVERRIDDEN}
 
 
 def _decision(score: dict[str, Any]) -> dict[str, str]:
@@ -143,11 +223,9 @@ def _simulation_context(result: dict[str, Any], original: dict[str, Any]) -> dic
         "reasons": result.get("reasons", []),
         "delta": f"{'+' if delta >= 0 else '−'}{formats.percent(abs(delta))}",
         "changed": result["decision"] != original["decision"],
-        "chart": charts.contributions_chart(reasons=result.get("reasons", []),
-                                            base_value=result.get("base_value"),
-                                            chart_id="simulation-contributions",
+        "chart": charts.contributions_chart(score=result, chart_id="simulation-contributions",
                                             title="Simulation : ce qui fait monter ou baisser "
-                                                  "le score simulé"),
+                                                  "le risque simulé"),
     }
 
 

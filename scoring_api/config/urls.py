@@ -9,6 +9,7 @@ urlpatterns = [
     path("schema", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("", include("scoring_api.scoring.urls")),
+    path("", include("scoring_api.decisions.urls")),
 ]
 
 handler400 = "scoring_api.config.errors.bad_request"

@@ -14,6 +14,7 @@ from ml.monitoring.drift import DriftResult, column_drift
 from ml.monitoring.psi import population_stability_index
 from scoring_api.monitoring.alerts import alert_send, alerts_evaluate
 from scoring_api.monitoring.models import Alert, MonitoringRun
+from scoring_api.monitoring.overrides import override_rates
 from scoring_api.monitoring.reference import Reference
 from scoring_api.monitoring.report import report_write
 from scoring_api.monitoring.selectors import event_frame
@@ -46,7 +47,8 @@ def monitoring_run_create(
         reference_refusal_rate=reference.refusal_rate,
         score_psi=_score_psi(real, reference),
         **_latency(events["latency_ms"]), **_drift_fields(drift),
-        details=_details(real, reference, drift),
+        details={**_details(real, reference, drift),
+                 "overrides": override_rates(since=since, until=until)},
     )
     with transaction.atomic():
         run.save()

@@ -17,8 +17,9 @@ import pandas as pd
 from django.conf import settings
 
 from ml.batch.output import read_scores
-from ml.data.schema import ID_COLUMN
+from ml.data.schema import ID_COLUMN, SCHEMAS
 from ml.features.online import warm_up
+from ml.model.recourse import describe, recourse
 from ml.model.scoring import CreditScoringModel
 from scoring_api.scoring.client_store import Population, populations
 from scoring_api.scoring.exceptions import ClientNotFound
@@ -46,6 +47,34 @@ def current() -> tuple[CreditScoringModel, Population]:
 def known_client(population: Population, client_id: int) -> None:
     if client_id not in population:
         raise ClientNotFound(client_id)
+
+
+# Raw application fields a stored client can be rebuilt from: the model keeps them as they are.
+CLIENT_CATEGORIES = ("NAME_CONTRACT_TYPE", "CODE_GENDER", "FLAG_OWN_CAR", "FLAG_OWN_REALTY",
+                     "NAME_FAMILY_STATUS", "NAME_EDUCATION_TYPE", "NAME_INCOME_TYPE",
+                     "OCCUPATION_TYPE")
+
+
+def client_probability(model: CreditScoringModel, population: Population, client_id: int) -> float:
+    """The client's probability of default as ``GET /score/<id>`` computes it."""
+    probability, _, _ = model.score(population.row(client_id).reshape(1, -1))
+    return float(probability[0])
+
+
+def stored_application(population: Population, client_id: int,
+                       features: list[str]) -> dict[str, Any]:
+    """The raw application fields of a stored client that its features keep unchanged (what a
+    what-if or a recourse suggestion starts from)."""
+    row = population.row(client_id)
+    raw = {name: json_value(row[features.index(name)])
+           for name in SCHEMAS["application_test"].columns if name in features}
+    described = population.clients.loc[client_id]
+    for column in CLIENT_CATEGORIES:
+        value = described.get(column)
+        if isinstance(value, (bool, np.bool_)):
+            value = "Y" if value else "N"
+        raw[column] = json_value(value)
+    return raw
 
 
 def json_value(value: Any) -> Any:
@@ -315,3 +344,16 @@ def scatter(*, x: str, y: str, group: str, client_id: int | None, n: int) -> dic
                   for axis, feature in (("x", x), ("y", y))}
     return {"x": feature_entry(population, x), "y": feature_entry(population, y), "group": group,
             "points": scatter_points(model, population, x, y, ids, n), "client": client}
+
+
+def client_recourse(client_id: int) -> dict[str, Any]:
+    """``GET /score/<id>/recourse``: what the client could change to be granted, searched on
+    the model in service and verified through the what-if's own scoring path (nothing stored)."""
+    model, population = current()
+    known_client(population, client_id)
+    application = stored_application(population, client_id, model.features)
+    found = recourse(model, population.row(client_id), application)
+    return {"client_id": client_id, "probability_default": round(found.probability_default, 6),
+            "decision": found.decision, "threshold": found.threshold,
+            "model": {"name": model.name, "version": model.version},
+            **describe(found, application)}

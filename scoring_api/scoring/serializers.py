@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from ml.data.schema import APPLICATION_CATEGORIES, SCHEMAS
+from vocabulary import recourse as recourse_words
 from vocabulary.decisions import DECISIONS
 
 GROUPS = (("all", "tous les clients"), ("similar", "clients similaires"))
@@ -151,8 +152,19 @@ class ReasonSerializer(_ShownSerializer):
     feature = serializers.CharField()
     value = serializers.FloatField(allow_null=True)
     contribution = serializers.FloatField(help_text="contribution SHAP (log-odds)")
+    points = serializers.FloatField(
+        help_text="le même effet en probabilité (0,042 = +4,2 points de pourcentage) : "
+                  "contribution × (probabilité − point de départ) / somme des contributions")
+    display_points = serializers.CharField(help_text="l'effet en points, en français (« +4,2 points »)")
     direction = serializers.ChoiceField(choices=("augmente", "diminue"))
     sentence = serializers.CharField(help_text="la raison en français clair")
+
+
+class OtherFactorsSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="variables du modèle hors des raisons listées")
+    contribution = serializers.FloatField(help_text="leur contribution totale (log-odds)")
+    points = serializers.FloatField(help_text="leur effet total en probabilité")
+    display_points = serializers.CharField()
 
 
 class ScoreSerializer(serializers.Serializer):
@@ -161,14 +173,55 @@ class ScoreSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=DECISIONS)
     threshold = serializers.FloatField()
     model = ModelRefSerializer()
-    base_value = serializers.FloatField()
+    base_value = serializers.FloatField(help_text="point de départ commun (log-odds)")
+    base_probability = serializers.FloatField(
+        help_text="point de départ commun en probabilité : base + effets des raisons + autres "
+                  "facteurs = probability_default")
     reasons = ReasonSerializer(many=True)
+    other_factors = OtherFactorsSerializer()
     source = serializers.ChoiceField(choices=("realtime", "batch"))
 
 
 class SimulationSerializer(ScoreSerializer):
     simulation = serializers.BooleanField()
     input_hash = serializers.CharField()
+
+
+class RecourseFieldSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    unit = serializers.CharField(allow_blank=True)
+    before = serializers.FloatField(allow_null=True)
+    after = serializers.FloatField()
+    display_before = serializers.CharField()
+    display_after = serializers.CharField()
+
+
+class SuggestionSerializer(serializers.Serializer):
+    lever = serializers.ChoiceField(choices=tuple(recourse_words.LEVERS))
+    title = serializers.CharField()
+    sentence = serializers.CharField()
+    changes = serializers.DictField(
+        child=serializers.FloatField(),
+        help_text="champs de la demande à envoyer tels quels à POST /score avec base_client_id")
+    fields = RecourseFieldSerializer(many=True)
+    probability_default = serializers.FloatField(help_text="probabilité avec ces changements")
+    display_probability = serializers.CharField()
+    decision = serializers.ChoiceField(choices=DECISIONS)
+
+
+class RecourseSerializer(serializers.Serializer):
+    client_id = serializers.IntegerField()
+    probability_default = serializers.FloatField()
+    decision = serializers.ChoiceField(choices=DECISIONS)
+    threshold = serializers.FloatField()
+    model = ModelRefSerializer()
+    status = serializers.ChoiceField(choices=recourse_words.STATUSES)
+    message = serializers.CharField(help_text="en français ; dit clairement quand rien ne suffit")
+    indicative = serializers.CharField()
+    never_changed = serializers.CharField()
+    suggestions = SuggestionSerializer(many=True)
+    candidates_scored = serializers.IntegerField()
 
 
 class ClientRowSerializer(serializers.Serializer):

@@ -4,43 +4,45 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import time
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ml.data.schema import SCHEMAS
-from ml.features.online import application_features
+from ml.features.online import application_features, whatif_rows
 from ml.model.reasons import reasons
 from ml.model.scoring import CreditScoringModel
-from scoring_api.scoring.client_store import Population
 from scoring_api.scoring.models import PredictionEvent
-from scoring_api.scoring.selectors import current, json_value, known_client
+from scoring_api.scoring.selectors import current, json_value, known_client, stored_application
+from vocabulary import formats
 
 TOP_REASONS = 5
-APPLICATION_COLUMNS = SCHEMAS["application_test"].columns
-# Raw application fields a stored client can be rebuilt from: the model keeps them as they are.
-CLIENT_CATEGORIES = {"NAME_CONTRACT_TYPE": "NAME_CONTRACT_TYPE", "CODE_GENDER": "CODE_GENDER",
-                     "FLAG_OWN_CAR": "FLAG_OWN_CAR", "FLAG_OWN_REALTY": "FLAG_OWN_REALTY",
-                     "NAME_FAMILY_STATUS": "NAME_FAMILY_STATUS",
-                     "NAME_EDUCATION_TYPE": "NAME_EDUCATION_TYPE",
-                     "NAME_INCOME_TYPE": "NAME_INCOME_TYPE", "OCCUPATION_TYPE": "OCCUPATION_TYPE"}
 
 
 def _explained(model: CreditScoringModel, row: np.ndarray) -> dict[str, Any]:
+    """Probability, decision and reasons; each reason's effect also in probability points,
+    which add up, with the other factors, from the common starting point to the probability."""
     probability, base_value, contributions = model.score(row.reshape(1, -1))
     probability = float(probability[0])
-    dictionary = model.dictionary
+    start, points = model.probability_points(base_value, contributions)
+    explained = reasons(model.features, row.tolist(), contributions[0], model.dictionary,
+                        top=TOP_REASONS, points=points[0])
+    listed = {reason["feature"] for reason in explained}
+    rest = [i for i, name in enumerate(model.features) if name not in listed]
+    other_points = float(points[0][rest].sum())
     return {
         "probability_default": round(probability, 6),
         "decision": model.decide(probability),
         "threshold": model.threshold,
         "model": {"name": model.name, "version": model.version},
         "base_value": round(float(base_value), 6),
-        "reasons": reasons(model.features, row.tolist(), contributions[0], dictionary,
-                           top=TOP_REASONS),
+        "base_probability": round(start, 6),
+        "reasons": explained,
+        "other_factors": {"count": len(rest),
+                          "contribution": round(float(contributions[0][rest].sum()), 6),
+                          "points": round(other_points, 6),
+                          "display_points": formats.points(other_points)},
     }
 
 
@@ -75,21 +77,6 @@ def input_hash(payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _stored_application(population: Population, client_id: int,
-                        features: list[str]) -> dict[str, Any]:
-    """The raw application fields of a stored client that its features keep unchanged."""
-    row = population.row(client_id)
-    raw = {name: json_value(row[features.index(name)])
-           for name in APPLICATION_COLUMNS if name in features}
-    described = population.clients.loc[client_id]
-    for column, source in CLIENT_CATEGORIES.items():
-        value = described.get(source)
-        if isinstance(value, (bool, np.bool_)):
-            value = "Y" if value else "N"
-        raw[column] = None if value is None or (isinstance(value, float) and math.isnan(value)) else value
-    return raw
-
-
 def score_application(fields: dict[str, Any], base_client_id: int | None) -> dict[str, Any]:
     """``POST /score``: a raw application (application_train names), alone or as changes to a
     stored client (a what-if: ``simulation`` true, never the client's decision)."""
@@ -103,13 +90,9 @@ def score_application(fields: dict[str, Any], base_client_id: int | None) -> dic
         row = derived.reindex(columns=features).to_numpy("float64")[0]
     else:
         known_client(population, base_client_id)
-        row = population.row(base_client_id)
-        before = _stored_application(population, base_client_id, features)
-        after = {**before, **fields}
-        derived = application_features(pd.DataFrame([before, after])).reindex(columns=features)
-        old, new = derived.to_numpy("float64")
-        changed = ~((old == new) | (np.isnan(old) & np.isnan(new)))
-        row[changed] = new[changed]  # only what the changes move: the rest stays the client's
+        application = stored_application(population, base_client_id, features)
+        # only what the changes move: the rest stays the client's
+        row = whatif_rows(population.row(base_client_id), features, application, [fields])[0]
     answer = {"client_id": base_client_id, **_explained(model, row), "source": "realtime",
               "simulation": base_client_id is not None, "input_hash": input_hash(payload)}
     _record(model, answer, row, started, endpoint=PredictionEvent.Endpoint.SCORE_APPLICATION,

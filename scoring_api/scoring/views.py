@@ -39,6 +39,13 @@ class ScoreViewSet(viewsets.ViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(services.score_client(int(pk)))
 
+    @extend_schema(parameters=[CLIENT_ID], responses={200: s.RecourseSerializer, **ERRORS},
+                   summary="Accordé si… : les plus petits changements (montant, durée) qui "
+                           "feraient accorder un client refusé (indicatif)")
+    @action(detail=True, methods=["get"])
+    def recourse(self, request: Request, pk: str) -> Response:
+        return Response(selectors.client_recourse(int(pk)))
+
     @extend_schema(request=s.ApplicationSerializer,
                    responses={200: s.SimulationSerializer, **ERRORS},
                    summary="Score d'une demande brute, ou simulation à partir d'un client")

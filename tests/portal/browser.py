@@ -2,6 +2,7 @@
 axe-core injection, screenshots (reports/screenshots/, used by the slides), 200 % zoom emulation."""
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -15,6 +16,12 @@ AXE_JS = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = settings().reports_dir / "screenshots"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 WIDTH, HEIGHT = 1280, 900
+
+
+def skip_without_browser() -> bool:
+    """Skip the browser tests when no browser is here, except on CI (CI=true): there a missing
+    browser must fail them, not pass unnoticed."""
+    return missing_browser() is not None and os.environ.get("CI", "").lower() != "true"
 
 
 def missing_browser() -> str | None:
@@ -125,3 +132,25 @@ return problems;
 def layout_problems(driver: Any) -> list[str]:
     """Horizontal scrolling of the page, content or chart text cut off, or text boxes overlapping."""
     return driver.execute_script(LAYOUT_PROBLEMS_JS)
+
+
+def wait(driver: Any, condition: Any, timeout: float = 15) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, timeout).until(condition)
+
+
+def record_override(driver: Any, page_url: str, *, reason: str, comment: str,
+                    timeout: float = 15) -> None:
+    """On a refused client's page, record « Je m'écarte de la recommandation : crédit accordé »
+    with a reason and a comment, and wait for the portal to show it on record."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    driver.get(page_url)
+    driver.find_element(By.CSS_SELECTOR, "input[name=final_decision][value=accordé]").click()
+    Select(driver.find_element(By.ID, "id_reason_code")).select_by_value(reason)
+    driver.find_element(By.ID, "id_comment").send_keys(comment)
+    driver.find_element(By.CSS_SELECTOR, "#decision-conseiller button[type=submit]").click()
+    wait(driver, lambda d: "Décision enregistrée : crédit accordé"
+         in d.find_element(By.ID, "decision-conseiller").text, timeout)

@@ -47,6 +47,9 @@ def fake_api() -> Iterator[responses.RequestsMock]:
         rsps.get(api_url("/clients"), json=fakes.clients_page())
         rsps.get(api_url(f"/clients/{cid}"), json=fakes.client())
         rsps.get(api_url(f"/score/{cid}"), json=fakes.score())
+        rsps.get(api_url(f"/score/{cid}/recourse"), json=fakes.recourse())
+        rsps.get(api_url(f"/clients/{cid}/decisions"), json=fakes.decision_history())
+        rsps.post(api_url(f"/clients/{cid}/decisions"), json=fakes.decision_record(), status=201)
         rsps.post(api_url("/score"), json=fakes.score(probability=0.05, simulation=True,
                                                       input_hash="a" * 64))
         rsps.get(api_url("/population/features"), json={"features": fakes.FEATURES})

@@ -6,11 +6,15 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from vocabulary import formats
+from vocabulary import advisor_decisions, formats
+from vocabulary import recourse as recourse_words
 from vocabulary.features import CLIENT_FIELDS, label_and_unit
 
 CLIENT_ID = 100002
 THRESHOLD = 0.09
+BASE_PROBABILITY = 0.06  # the common starting point of every client
+OTHER_FEATURES = 128
+OTHER_CONTRIBUTION = 0.1
 
 def feature(name: str) -> dict[str, str]:
     label, unit = label_and_unit(name)
@@ -31,13 +35,29 @@ def reason(name: str, value: float, contribution: float) -> dict[str, Any]:
     }
 
 
-REASONS = [
-    reason("INST_DELAY_MEAN", 12.0, 0.42),
-    reason("EXT_SOURCE_2", 0.26, 0.31),
-    reason("AGE_YEARS", 25.9, 0.12),
-    reason("EMPLOYMENT_YEARS", 1.7, -0.08),
-    reason("AMT_GOODS_PRICE", 351000.0, -0.05),
-]
+REASON_SPECS = [("INST_DELAY_MEAN", 12.0, 0.42), ("EXT_SOURCE_2", 0.26, 0.31),
+                ("AGE_YEARS", 25.9, 0.12), ("EMPLOYMENT_YEARS", 1.7, -0.08),
+                ("AMT_GOODS_PRICE", 351000.0, -0.05)]
+
+
+def explained(probability: float) -> dict[str, Any]:
+    """Reasons with their effect in points, as the API defines them: one rate per answer, so
+    that start + points of the reasons + points of the other factors = probability."""
+    sign = 1.0 if probability >= BASE_PROBABILITY else -1.0
+    reasons = [reason(name, value, sign * contribution) for name, value, contribution in REASON_SPECS]
+    total = sum(r["contribution"] for r in reasons) + sign * OTHER_CONTRIBUTION
+    rate = (probability - BASE_PROBABILITY) / total
+    for r in reasons:
+        r["points"] = r["contribution"] * rate
+        r["display_points"] = formats.points(r["points"])
+    other_points = sign * OTHER_CONTRIBUTION * rate
+    return {"base_probability": BASE_PROBABILITY, "reasons": reasons,
+            "other_factors": {"count": OTHER_FEATURES, "contribution": sign * OTHER_CONTRIBUTION,
+                              "points": other_points,
+                              "display_points": formats.points(other_points)}}
+
+
+REASONS = explained(0.234)["reasons"]
 
 
 def client(client_id: int = CLIENT_ID) -> dict[str, Any]:
@@ -61,9 +81,72 @@ def score(client_id: int = CLIENT_ID, probability: float = 0.234, **extra: Any) 
     return {
         "client_id": client_id, "probability_default": probability,
         "decision": "refusé" if probability >= THRESHOLD else "accordé", "threshold": THRESHOLD,
-        "model": {"name": "credit-scoring", "version": "3"}, "base_value": -2.3,
-        "reasons": REASONS, "source": "realtime", **extra,
+        "model": {"name": "credit-scoring", "version": "3"}, "base_value": -2.75,
+        **explained(probability), "source": "realtime", **extra,
     }
+
+
+SUGGESTED_CREDIT = 150_000.0  # below the stub's 200 000 €: its what-if grants (stub_api.py)
+
+
+def _field(name: str, before: float | None, after: float) -> dict[str, Any]:
+    label, unit = label_and_unit(name)
+    return {"name": name, "label": label, "unit": unit, "before": before, "after": after,
+            "display_before": formats.value(before, unit), "display_after": formats.value(after, unit)}
+
+
+def recourse(client_id: int = CLIENT_ID, *, found: bool = True) -> dict[str, Any]:
+    """GET /score/<id>/recourse for the refused fake client: one suggestion, or none."""
+    suggestion = {
+        "lever": recourse_words.CREDIT, "title": recourse_words.LEVERS[recourse_words.CREDIT],
+        "sentence": "Emprunter 150\u202f000\u202f€ au lieu de 406\u202f598\u202f€, pour un "
+                    "bien de 129\u202f500\u202f€ au lieu de 351\u202f000\u202f€ : mensualité "
+                    "de 9\u202f112\u202f€ au lieu de 24\u202f701\u202f€, même durée.",
+        "changes": {"AMT_CREDIT": SUGGESTED_CREDIT, "AMT_GOODS_PRICE": 129_500.0,
+                    "AMT_ANNUITY": 9_112.0},
+        "fields": [_field("AMT_CREDIT", 406_597.5, SUGGESTED_CREDIT),
+                   _field("AMT_GOODS_PRICE", 351_000.0, 129_500.0),
+                   _field("AMT_ANNUITY", 24_700.5, 9_112.0)],
+        "probability_default": 0.05, "display_probability": formats.percent(0.05),
+        "decision": "accordé",
+    }
+    return {
+        "client_id": client_id, "probability_default": 0.234, "decision": "refusé",
+        "threshold": THRESHOLD, "model": {"name": "credit-scoring", "version": "3"},
+        "status": recourse_words.FOUND if found else recourse_words.NONE_FOUND,
+        "message": recourse_words.message_found(1) if found else
+        recourse_words.message_none_found("ni un montant réduit jusqu'à 203\u202f298\u202f€"),
+        "indicative": recourse_words.INDICATIVE, "never_changed": recourse_words.NEVER_CHANGED,
+        "suggestions": [suggestion] if found else [], "candidates_scored": 80,
+    }
+
+
+def decision_record(client_id: int = CLIENT_ID, *, record_id: int = 1, final_decision: str = "accordé",
+                    model_decision: str = "refusé", advisor: str = "conseiller",
+                    reason_code: str = "data_error",
+                    comment: str = "Revenus mis à jour après l'entretien.",
+                    supersedes: int | None = None, current: bool = True,
+                    created_at: str = "2026-11-30T10:15:00+01:00") -> dict[str, Any]:
+    """One advisor decision as POST/GET /clients/<id>/decisions give it."""
+    overridden = final_decision != model_decision
+    outcome = advisor_decisions.OVERRIDDEN if overridden else advisor_decisions.FOLLOWED
+    reason_code = reason_code if overridden else ""
+    return {
+        "id": record_id, "client_id": client_id, "created_at": created_at, "advisor": advisor,
+        "recorded_by": "portal-service", "outcome": outcome,
+        "outcome_label": advisor_decisions.outcome_label(outcome),
+        "final_decision": final_decision, "model_decision": model_decision,
+        "reason_code": reason_code, "reason_label": advisor_decisions.reason_label(reason_code),
+        "comment": comment if overridden else "", "model": {"name": "credit-scoring", "version": "3"},
+        "probability_default": 0.234, "threshold": THRESHOLD, "supersedes": supersedes,
+        "current": current,
+    }
+
+
+def decision_history(client_id: int = CLIENT_ID, records: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    records = records or []
+    current = [r for r in records if r["current"]]
+    return {"client_id": client_id, "history": records, **({"current": current[0]} if current else {})}
 
 
 def clients_page(n: int = 3, *, count: int | None = None, next_page: str | None = None,

@@ -14,7 +14,7 @@ from portal.accounts.services import advisor_group_ensure
 from tests.portal import browser, fakes
 from tests.portal.stub_api import stub_api
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(browser.missing_browser() is not None,
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(browser.skip_without_browser(),
                                                       reason=browser.missing_browser() or "")]
 CID = fakes.CLIENT_ID
 PASSWORD = "mot-de-passe-conseiller-42"
@@ -53,10 +53,7 @@ def _login(driver: Any, portal: str) -> None:
     _wait(driver, lambda d: "/connexion/" not in d.current_url)
 
 
-def _wait(driver: Any, condition: Any, timeout: float = 15) -> None:
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(driver, timeout).until(condition)
+_wait = browser.wait
 
 
 def _charts_drawn(driver: Any) -> None:
@@ -237,3 +234,94 @@ def test_axe_check_can_fail(chromium, portal):
                           " '<input type=text><img src=x.png>')")
     found = {violation["id"] for violation in browser.run_axe(driver)}
     assert {"label", "image-alt"} <= found
+
+
+def test_recourse_applied_in_the_what_if_flips_the_decision(chromium, portal):
+    """« Accordé si… »: the suggestion's button fills the what-if, whose answer grants."""
+    from selenium.webdriver.common.by import By
+
+    driver = chromium
+    _login(driver, portal)
+    driver.get(f"{portal}/clients/{CID}/")
+    section = driver.find_element(By.ID, "accorde-si")
+    assert "Accordé si…" in section.text and "indicatif" in section.text
+    assert fakes.recourse()["suggestions"][0]["sentence"] in section.text
+    section.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".simulation-result"))
+    assert "Simulation : crédit accordé" in driver.find_element(By.CSS_SELECTOR, ".simulation-result").text
+    assert "Crédit refusé" in driver.find_element(By.CSS_SELECTOR, "#decision-titre + .decision").text
+    assert driver.find_element(By.ID, "id_AMT_CREDIT").get_attribute("value") == "150000.0"
+
+
+def _record_override(driver: Any, portal: str) -> None:
+    browser.record_override(driver, f"{portal}/clients/{CID}/", reason="data_error",
+                            comment="Revenus mis à jour après l'entretien.")
+
+
+def test_an_override_is_recorded_and_shown_accessibly(chromium, portal):
+    from selenium.webdriver.common.by import By
+
+    driver = chromium
+    _login(driver, portal)
+    driver.get(f"{portal}/clients/{CID}/")
+    driver.find_element(By.CSS_SELECTOR, "input[name=final_decision][value=accordé]").click()
+    driver.find_element(By.CSS_SELECTOR, "#decision-conseiller button[type=submit]").click()
+    _wait(driver, lambda d: "Choisissez le motif" in d.page_source)  # no reason: refused, said
+    _record_override(driver, portal)
+    text = driver.find_element(By.ID, "decision-conseiller").text
+    assert "S'écarte de la recommandation du modèle" in text and "par conseiller" in text
+    _charts_drawn(driver)
+    browser.screenshot(driver, "8-accorde-si-et-decision")
+    if browser.AXE_JS.is_file():
+        _open_chart_tables(driver)
+        violations = browser.run_axe(driver)
+        assert violations == [], violations
+
+
+def test_the_summary_prints_alone_accessibly(chromium, portal):
+    """The summary: axe 0 violations on screen, usable at 200 %, and on paper (print media) no
+    portal navigation or button, one to three A4 pages; the printed layout is screenshot for
+    the slides and the browser's PDF kept beside it."""
+    import base64
+    import io
+
+    from pypdf import PdfReader
+    from selenium.webdriver.common.by import By
+
+    driver = chromium
+    _login(driver, portal)
+    _record_override(driver, portal)
+    driver.get(f"{portal}/clients/{CID}/synthese/")
+    assert driver.title == f"Client {CID} — synthèse pour le client — Prêt à dépenser"
+    if browser.AXE_JS.is_file():
+        violations = browser.run_axe(driver)
+        assert violations == [], violations
+    browser.zoom_200(driver)
+    try:
+        driver.get(f"{portal}/clients/{CID}/synthese/")
+        problems = browser.layout_problems(driver)
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert problems == [], problems
+    driver.get(f"{portal}/clients/{CID}/synthese/")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        hidden = driver.execute_script(
+            "return ['.site-header', '.site-footer', '.print-actions', '.breadcrumb']"
+            ".map(s => getComputedStyle(document.querySelector(s)).display)")
+        assert hidden == ["none"] * 4, hidden
+        assert driver.find_element(By.CSS_SELECTOR, ".summary").is_displayed()
+        browser.screenshot(driver, "7-synthese-impression")
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    printed = driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": True,
+                                                         "preferCSSPageSize": True})
+    pdf = base64.b64decode(printed["data"])
+    reader = PdfReader(io.BytesIO(pdf))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert 1 <= len(reader.pages) <= 3, len(reader.pages)
+    assert "Vos droits, et comment les exercer" in text and "Crédit accordé" in text
+    assert "Se déconnecter" not in text and "Imprimer la synthèse" not in text
+    folder = browser.SCREENSHOTS / "pdf"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "synthese-client-navigateur.pdf").write_bytes(pdf)

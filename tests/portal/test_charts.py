@@ -11,6 +11,7 @@ from django.utils.html import escape
 from portal.clients import charts
 from tests.portal import fakes
 from tests.portal.contrast import contrast_ratio
+from vocabulary import formats
 
 
 def test_contrast_formula_matches_known_values():
@@ -45,7 +46,7 @@ def _all_charts() -> list[charts.Chart]:
     return [
         charts.score_gauge(probability=score["probability_default"], threshold=score["threshold"],
                            decision=score["decision"]),
-        charts.contributions_chart(reasons=score["reasons"], base_value=score["base_value"]),
+        charts.contributions_chart(score=score),
         charts.distribution_chart(stats=fakes.stats()),
         charts.scatter_chart(scatter=fakes.scatter()),
     ]
@@ -104,18 +105,48 @@ def test_scatter_distinguishes_by_shape_and_label_not_only_colour():
 
 
 def test_contributions_use_patterns_and_words_as_well_as_colour():
-    reasons = fakes.REASONS
-    figure = charts.contributions_chart(reasons=reasons, base_value=-2.3).figure
+    figure = charts.contributions_chart(score=fakes.score()).figure
     bar = figure["data"][0]
-    for contribution, shape, text, label in zip(bar["x"], bar["marker"]["pattern"]["shape"],
-                                                bar["text"], bar["y"]):
-        assert (shape == "/") == (contribution > 0)
-        assert text.startswith("↑ augmente" if contribution > 0 else "↓ diminue")
-        assert label.startswith("↑ " if contribution > 0 else "↓ ")
-    assert "%{text}" in bar["hovertemplate"]
+    others, *reasons = zip(bar["x"], bar["marker"]["pattern"]["shape"], bar["text"], bar["y"])
+    assert others[1] == "." and others[3].startswith("Autres facteurs")
+    for points, shape, text, label in reasons:
+        assert (shape == "/") == (points > 0)
+        assert text.startswith("↑ augmente" if points > 0 else "↓ diminue")
+        assert label.startswith("↑ " if points > 0 else "↓ ")
+    assert "%{text}" in bar["hovertemplate"] and "points" in bar["hovertemplate"]
     # long labels are wrapped (Plotly never wraps): the plot keeps its width at 200 % zoom
     lines = [line for label in bar["y"] for line in label.split("<br>")]
     assert len(lines) > len(bar["y"]) and max(map(len, lines)) <= 26
+
+
+def test_contributions_are_points_of_probability_that_add_up():
+    """The bars are the API's points (in percentage points), ordered by size, and with the
+    common starting point they add up to the client's probability; log-odds stay in the table."""
+    score = fakes.score()
+    chart = charts.contributions_chart(score=score)
+    bar = chart.figure["data"][0]
+    by_size = sorted(score["reasons"], key=lambda r: abs(r["contribution"]))
+    assert bar["x"][1:] == pytest.approx([100 * r["points"] for r in by_size])
+    assert bar["x"][0] == pytest.approx(100 * score["other_factors"]["points"])
+    assert score["base_probability"] + sum(bar["x"]) / 100 == pytest.approx(
+        score["probability_default"])
+    assert "Point de départ commun à tous les clients : 6,0\u202f% de probabilité" in chart.summary
+    assert "23,4\u202f%" in chart.summary and "-2,75" not in chart.summary
+    assert "points" in chart.figure["layout"]["xaxis"]["title"]["text"]
+    assert chart.columns[3:] == ["Effet en points de probabilité", "Contribution (log-odds)"]
+    first = chart.rows[0]
+    top = max(score["reasons"], key=lambda r: abs(r["contribution"]))
+    assert first[0] == top["label"] and first[3] == top["display_points"]
+    assert first[4] == formats.number(top["contribution"], 3)
+    assert chart.rows[-1][0] == f"Autres facteurs ({fakes.OTHER_FEATURES} variables)"
+
+
+def test_a_probability_on_the_starting_point_is_said_in_words():
+    score = fakes.score(probability=fakes.BASE_PROBABILITY)
+    chart = charts.contributions_chart(score=score)
+    assert all(x == 0 for x in chart.figure["data"][0]["x"])
+    assert "ses facteurs se compensent" in chart.summary
+    assert chart.rows[0][2] == "↑ augmente le risque"  # the direction stays the contribution's
 
 
 @pytest.mark.parametrize(("client_value", "anchor"), [(21.0, "left"), (69.0, "right")])
@@ -133,10 +164,10 @@ def test_distribution_marks_the_client_with_a_line_label_and_pattern():
 
 
 def test_contributions_table_lists_every_reason_with_its_effect_in_words():
-    chart = charts.contributions_chart(reasons=fakes.REASONS, base_value=-2.3)
-    assert [row[0] for row in chart.rows] == [
+    chart = charts.contributions_chart(score=fakes.score())
+    assert [row[0] for row in chart.rows[:-1]] == [
         r["label"] for r in sorted(fakes.REASONS, key=lambda r: -abs(r["contribution"]))]
-    for row in chart.rows:
+    for row in chart.rows[:-1]:
         reason = next(r for r in fakes.REASONS if r["label"] == row[0])
         assert row[2] == ("↑ augmente le risque" if reason["contribution"] > 0
                           else "↓ diminue le risque")

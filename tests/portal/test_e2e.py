@@ -4,6 +4,7 @@ server) talking over HTTP, driven through the portal's own login form."""
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from vocabulary.formats import percent
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 TOKEN = "e2e-portal-service-token-0123456789abcdef"
 PASSWORD = "e2e-conseiller-password"
+API_ADMIN_PASSWORD = "e2e-api-admin-password-42"
 
 
 def _model_env(model: Any, feature_dir: Path, scores_dir: Path) -> dict[str, str]:
@@ -50,7 +52,7 @@ def live_api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         pytest.skip("session fixtures registered_model / feature_dir (tests/fixtures/) not available")
     workdir = tmp_path_factory.mktemp("e2e-api")
     env = _model_env(model, Path(feature_dir), workdir / "scores")
-    with api_server(workdir, token=TOKEN, extra_env=env) as url:
+    with api_server(workdir, token=TOKEN, extra_env=env, admin_password=API_ADMIN_PASSWORD) as url:
         yield url
 
 
@@ -113,6 +115,107 @@ def test_portal_and_api_talk(portal, live_api, api):
     assert browser.get(f"{portal}/clients/999999999/", timeout=30).status_code == 404
     actions = sorted(AuditEntry.objects.values_list("action", flat=True))
     assert actions == ["compare", "simulate", "view"]
+
+
+def _refused_with_recourse(api: requests.Session, live_api: str) -> dict[str, Any]:
+    """A refused client of the session's model whose recourse the API found."""
+    page = api.get(f"{live_api}/clients", params={"decision": "refusé", "page_size": 100},
+                   timeout=30).json()
+    for row in page["results"]:
+        recourse = api.get(f"{live_api}/score/{row['client_id']}/recourse", timeout=30).json()
+        if recourse["status"] == "found":
+            return recourse
+    pytest.fail("no refused client of the session model has a recourse")
+
+
+@pytest.fixture
+def chromium() -> Iterator[Any]:
+    from tests.portal import browser
+
+    if browser.skip_without_browser():
+        pytest.skip(browser.missing_browser() or "")
+    driver, profile = browser.start_chromium()
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def _browser_login(driver: Any, url: str, username: str, password: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    from tests.portal import browser
+
+    driver.find_element(By.ID, "id_username").send_keys(username)
+    driver.find_element(By.ID, "id_password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "form [type=submit]").click()
+    browser.wait(driver, lambda d: "/connexion/" not in d.current_url
+                 and "/login/" not in d.current_url, 30)
+
+
+@pytest.mark.browser
+def test_in_the_browser_recourse_flips_an_override_is_on_record_the_summary_prints(
+        portal, live_api, api, chromium):
+    """Both servers live, a real browser: a refused client, its « Accordé si… », the suggestion
+    applied in the what-if grants; an override recorded through the portal is in the API's
+    admin and the portal's audit log; the client's summary prints (browser PDF and WeasyPrint)."""
+    import base64
+    import io
+
+    from pypdf import PdfReader
+    from selenium.webdriver.common.by import By
+
+    from tests.portal import browser
+
+    recourse = _refused_with_recourse(api, live_api)
+    client_id, suggestion = recourse["client_id"], recourse["suggestions"][0]
+    driver = chromium
+    driver.get(f"{portal}/connexion/")
+    _browser_login(driver, portal, "conseiller", PASSWORD)
+    driver.get(f"{portal}/clients/{client_id}/")
+    assert "Crédit refusé" in driver.find_element(By.CSS_SELECTOR, "#decision-titre + .decision").text
+    section = driver.find_element(By.ID, "accorde-si")
+    assert suggestion["sentence"] in section.text and "indicatif" in section.text
+    section.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    browser.wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".simulation-result"), 30)
+    result = driver.find_element(By.CSS_SELECTOR, ".simulation-result").text
+    assert "Simulation : crédit accordé" in result, result
+    assert percent(suggestion["probability_default"]) in result
+    assert api.get(f"{live_api}/score/{client_id}", timeout=30).json()["decision"] == "refusé"
+
+    browser.record_override(driver, f"{portal}/clients/{client_id}/", reason="income_or_guarantee",
+                            comment="Garant solide présenté à l'entretien.", timeout=30)
+    on_record = api.get(f"{live_api}/clients/{client_id}/decisions", timeout=30).json()["current"]
+    assert (on_record["outcome"], on_record["final_decision"], on_record["advisor"]) == (
+        "overridden", "accordé", "conseiller")
+    assert on_record["model_decision"] == "refusé" and on_record["reason_code"] == "income_or_guarantee"
+    audit = AuditEntry.objects.get(action=AuditEntry.Action.DECIDE, client_id=client_id)
+    assert audit.details["id"] == on_record["id"] and audit.user.username == "conseiller"
+
+    driver.get(f"{live_api}/admin/login/?next=/admin/decisions/advisordecision/")
+    _browser_login(driver, live_api, "admin", API_ADMIN_PASSWORD)
+    browser.wait(driver, lambda d: "advisordecision" in d.current_url, 30)
+    listing = driver.find_element(By.ID, "result_list").text
+    assert str(client_id) in listing and "S'écarte de la recommandation du modèle" in listing
+    (browser.SCREENSHOTS / "e2e").mkdir(parents=True, exist_ok=True)  # not a slide
+    browser.screenshot(driver, "e2e/admin-decision-du-conseiller")
+
+    driver.get(f"{portal}/clients/{client_id}/synthese/")
+    text = driver.find_element(By.CSS_SELECTOR, ".summary").text
+    assert "Crédit accordé" in text and suggestion["sentence"] in text
+    if browser.AXE_JS.is_file():
+        violations = browser.run_axe(driver)
+        assert violations == [], violations
+    printed = driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": True,
+                                                         "preferCSSPageSize": True})
+    pdf = base64.b64decode(printed["data"])
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    flat = " ".join(" ".join(page.extract_text().split()) for page in pages)
+    assert "Vos droits, et comment les exercer" in flat and "Se déconnecter" not in flat
+    (browser.SCREENSHOTS / "pdf").mkdir(parents=True, exist_ok=True)
+    (browser.SCREENSHOTS / "pdf" / "synthese-client-e2e.pdf").write_bytes(pdf)
+    session = login(portal, PASSWORD)
+    rendered = session.get(f"{portal}/clients/{client_id}/synthese.pdf", timeout=60)
+    assert rendered.status_code == 200 and rendered.content.startswith(b"%PDF")
 
 
 def test_portal_says_so_when_the_api_is_gone(live_portal, settings):

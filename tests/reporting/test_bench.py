@@ -72,3 +72,23 @@ def test_slides_use_the_headlines_and_say_when_a_benchmark_was_not_run():
     bullets = _bench_bullets(facts, ("api", "pipeline"))
     assert bullets[:3] == headlines("api", API)
     assert bullets[-1] == "Benchmark pipeline : non mesuré"
+
+
+RECOURSE = {"clients": 200, "statuses": {"found": 37, "none_found": 163}, "target_p95_ms": 100.0,
+            "recourse": {"p95_ms": 61.4}, "whatif": {"p95_ms": 30.2},
+            "recourse_to_whatif_p95": 2.03, "meets_target": True}
+
+
+def test_recourse_lines_give_the_p95_against_the_target_and_beside_a_single_what_if():
+    lines = headlines("recourse", RECOURSE)
+    assert lines[0] == ("« Accordé si… » : p95 61 ms par client refusé (objectif 100 ms) — "
+                        "objectif atteint, 2,0 fois un what-if seul (p95 30 ms)")
+    assert lines[1] == "Pistes trouvées pour 37 des 200 clients refusés mesurés"
+    missed = headlines("recourse", {**RECOURSE, "meets_target": False})
+    assert "objectif manqué" in missed[0]
+
+
+def test_the_api_slide_carries_the_recourse_benchmark():
+    facts = {"benchmarks": benchmark_tables({"api": API, "recourse": RECOURSE})}
+    bullets = _bench_bullets(facts, ("api", "recourse"))
+    assert bullets[-2:] == headlines("recourse", RECOURSE)

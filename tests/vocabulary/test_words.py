@@ -38,3 +38,21 @@ def test_decision_words() -> None:
     assert decisions.DECISIONS == ("accordé", "refusé")
     assert decisions.label(decisions.REFUSED) == "Crédit refusé"
     assert decisions.label(None) == "non évalué" and decisions.icon(None) == ""
+
+
+def test_recourse_messages_agree_in_number_and_say_none_found_plainly() -> None:
+    from vocabulary import recourse
+
+    assert recourse.message_found(1) == ("1 piste ferait passer le risque sous le seuil de "
+                                         "refus (indicatif).")
+    assert recourse.message_found(2).startswith("2 pistes feraient passer")
+    assert recourse.message_none_found("ni un montant réduit jusqu'à 200 000 €").startswith(
+        "Aucune modification plausible ne suffit : ni un montant réduit")
+    assert set(recourse.LEVERS) == {recourse.CREDIT, recourse.TERM, recourse.CREDIT_AND_TERM}
+
+
+def test_advisor_decision_words() -> None:
+    from vocabulary import advisor_decisions
+
+    assert advisor_decisions.outcome_label("overridden") == "S'écarte de la recommandation du modèle"
+    assert advisor_decisions.reason_label("") == "" and "other" in advisor_decisions.REASONS

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "scoring_api.scoring",
     "scoring_api.monitoring",
+    "scoring_api.decisions",
 ]
 
 # DJANGO REST FRAMEWORK
@@ -74,7 +75,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"YesNoEnum": ["N", "Y"]},
+    "ENUM_NAME_OVERRIDES": {"YesNoEnum": ["N", "Y"], "DecisionEnum": "vocabulary.decisions.DECISIONS"},
 }
 
 # MODEL AND DATA: the pipeline's settings (ml.config: MODEL_URI, FEATURES_DIR, SCORES_DIR;

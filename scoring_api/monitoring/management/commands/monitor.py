@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from ml.errors import MLError
+from scoring_api.monitoring.overrides import override_lines, override_rates
 from scoring_api.monitoring.reference import reference_load
 from scoring_api.monitoring.selectors import event_window
 from scoring_api.monitoring.services import EmptyWindow, monitoring_run_create
@@ -28,7 +29,8 @@ def _moment(value: str) -> datetime:
 
 
 class Command(BaseCommand):
-    help = "Drift, score stability, refusal rate, volume and latency of recent predictions; alerts."
+    help = ("Drift, score stability, refusal rate, volume and latency of recent predictions; "
+            "advisors' override rates; alerts.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         window = parser.add_mutually_exclusive_group()
@@ -52,6 +54,8 @@ class Command(BaseCommand):
         min_events = options["min_events"]
         if min_events is None:
             min_events = settings.MONITORING_MIN_EVENTS
+        for line in override_lines(override_rates(since=since, until=until)):
+            self.stdout.write(line)
         if not event_window(since=since, until=until).exists():
             self.stdout.write(f"No prediction between {since.isoformat()} and {until.isoformat()}: nothing to monitor.")
             return
