@@ -8,14 +8,13 @@ Hidden names (leading ``.``) are skipped by pyarrow, DuckDB and Spark dataset re
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow as pa
+
+from ml.data.files import atomic_folder
 
 SUCCESS_MARKER = "_SUCCESS"
 SUMMARY_FILE = "summary.json"
@@ -59,40 +58,15 @@ def read_summary(folder: Path | str) -> dict:
 
 @contextmanager
 def atomic_output(final_dir: Path) -> Iterator[Path]:
-    """Yield a hidden temporary folder next to ``final_dir``; on success swap it into place.
-
-    On any exception (including KeyboardInterrupt) the temporary folder is removed and
-    ``final_dir`` is left exactly as it was. Leftovers of killed runs are cleaned first.
-    """
-    final_dir = Path(final_dir)
-    final_dir.parent.mkdir(parents=True, exist_ok=True)
-    for stale in final_dir.parent.glob(f".{final_dir.name}.tmp-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    tmp_dir = final_dir.parent / f".{final_dir.name}.tmp-{uuid.uuid4().hex[:12]}"
-    tmp_dir.mkdir()
-    try:
+    """Yield a hidden temporary folder next to ``final_dir``; on success swap it into place
+    (``ml.data.files.atomic_folder``), refusing a folder without ``_SUCCESS``."""
+    with atomic_folder(final_dir, check=_require_complete) as tmp_dir:
         yield tmp_dir
-        if not is_complete(tmp_dir):
-            raise RuntimeError(f"batch output {tmp_dir} is incomplete (no {SUCCESS_MARKER})")
-        _swap_into_place(tmp_dir, final_dir)
-    finally:
-        shutil.rmtree(tmp_dir, ignore_errors=True)
 
 
-def _swap_into_place(tmp_dir: Path, final_dir: Path) -> None:
-    """Rename ``tmp_dir`` to ``final_dir``, keeping the previous output until the rename worked."""
-    old_dir = final_dir.parent / f".{final_dir.name}.old-{uuid.uuid4().hex[:12]}"
-    had_previous = final_dir.exists()
-    if had_previous:
-        os.replace(final_dir, old_dir)
-    try:
-        os.replace(tmp_dir, final_dir)
-    except BaseException:
-        if had_previous:
-            os.replace(old_dir, final_dir)
-        raise
-    if had_previous:
-        shutil.rmtree(old_dir, ignore_errors=True)
+def _require_complete(folder: Path) -> None:
+    if not is_complete(folder):
+        raise RuntimeError(f"batch output {folder} is incomplete (no {SUCCESS_MARKER})")
 
 
 def write_success(folder: Path, summary: dict) -> None:

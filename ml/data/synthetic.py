@@ -17,8 +17,6 @@ written atomically (a temporary folder renamed at the end).
 from __future__ import annotations
 
 import argparse
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +33,8 @@ FIRST_ID = 100_002
 TARGET_INTERCEPT = -3.3
 TARGET_SLOPE = 1.6
 TRUTH_FILE = "truth.parquet"
+BLOCK_CLIENTS = 10_000  # the unit of randomness: block b draws from SeedSequence(seed, (b,))
+DEFAULT_CHUNK_CLIENTS = 50_000  # clients held in memory at once (a Parquet row group)
 
 # Drift planted in application_test (feature -> what changes), asserted by the drift tests.
 PLANTED_DRIFT: dict[str, str] = {
@@ -387,56 +387,122 @@ def truth_table(ids: np.ndarray, risk: np.ndarray, n_train: int) -> pd.DataFrame
         "latent_risk": risk, "default_probability": true_default_probability(risk)})
 
 
-def _write(frame: pd.DataFrame, folder: Path, name: str, file_format: str) -> None:
-    if file_format == "csv":
-        frame.to_csv(folder / f"{name}.csv", index=False)
-    else:
-        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), folder / f"{name}.parquet")
+TABLE_ORDER = ("application_train", "application_test", "bureau", "bureau_balance",
+               "previous_application", "POS_CASH_balance", "installments_payments",
+               "credit_card_balance")
+_ARROW_TYPES = {"int64": pa.int64(), "float64": pa.float64(), "string": pa.string()}
+_TRUTH_SCHEMA = pa.schema([("SK_ID_CURR", pa.int64()), ("split", pa.string()),
+                           ("latent_risk", pa.float64()), ("default_probability", pa.float64())])
+
+
+def arrow_schema(name: str) -> pa.Schema:
+    """The Parquet schema of table ``name`` (fixed, so every chunk writes the same types even
+    when one of them holds only missing values)."""
+    return pa.schema([(column, _ARROW_TYPES[kind]) for column, kind in SCHEMAS[name].columns.items()])
+
+
+def generate_block(seed: int, block: int, ids: np.ndarray, train: int,
+                   bureau_id: int, previous_id: int) -> dict[str, pd.DataFrame]:
+    """Every table (and the truth) for one block of clients: ``ids[:train]`` are training
+    clients, the rest test clients. The block draws from its own stream, seeded by
+    ``(seed, block)``, so it is the same whatever else is generated in the same run."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
+    risk = rng.standard_normal(len(ids))
+    tables: dict[str, pd.DataFrame] = {}
+    if train:
+        tables["application_train"] = generate_applications(rng, ids[:train], risk[:train],
+                                                            with_target=True)
+    if train < len(ids):
+        tables["application_test"] = generate_applications(rng, ids[train:], risk[train:],
+                                                           with_target=False, drift=True)
+    bureau, bureau_risk, active = generate_bureau(rng, ids, risk, bureau_id)
+    tables["bureau"] = bureau
+    tables["bureau_balance"] = generate_bureau_balance(rng, bureau, bureau_risk, active)
+    previous, _ = generate_previous(rng, ids, risk, previous_id)
+    tables["previous_application"] = previous
+    tables["POS_CASH_balance"] = generate_pos_cash(rng, ids, risk, previous)
+    tables["installments_payments"] = generate_installments(rng, ids, risk, previous)
+    tables["credit_card_balance"] = generate_credit_card(rng, ids, risk, previous)
+    truth = truth_table(ids, risk, train)
+    tables[TRUTH_FILE] = truth
+    return tables
+
+
+class _TableWriter:
+    """Appends chunks to one table file (a Parquet row group or CSV rows per chunk)."""
+
+    def __init__(self, path: Path, schema: pa.Schema, file_format: str) -> None:
+        self.path, self.schema, self.file_format = path, schema, file_format
+        self.rows = 0
+        self._parquet: pq.ParquetWriter | None = None
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if self.file_format == "csv":
+            frame.to_csv(self.path, index=False, mode="a" if self.rows else "w",
+                         header=not self.rows)
+        else:
+            if self._parquet is None:
+                self._parquet = pq.ParquetWriter(self.path, self.schema)
+            self._parquet.write_table(pa.Table.from_pandas(frame, schema=self.schema,
+                                                           preserve_index=False))
+        self.rows += len(frame)
+
+    def close(self) -> None:
+        if self._parquet is not None:
+            self._parquet.close()
+        elif self.file_format != "csv" and not self.path.exists():  # no row at all: empty file
+            pq.write_table(self.schema.empty_table(), self.path)
+        elif self.file_format == "csv" and not self.rows:
+            pd.DataFrame(columns=self.schema.names).to_csv(self.path, index=False)
 
 
 def generate(out_dir: Path | str, clients: int, seed: int = 42, file_format: str = "parquet",
-             progress: bool = True) -> Path:
+             progress: bool = True, chunk_clients: int = DEFAULT_CHUNK_CLIENTS,
+             block_clients: int = BLOCK_CLIENTS) -> Path:
     """Write the seven tables for ``clients`` training clients (and about 16 % as many test
-    clients) into ``out_dir``, atomically."""
+    clients) into ``out_dir``, atomically, streaming: ``chunk_clients`` clients are held at once
+    (rounded up to whole blocks), so memory does not grow with the population. The output for
+    a seed depends on ``block_clients`` (the unit of randomness) but not on ``chunk_clients``."""
+    from ml.data.files import atomic_folder
+
     if clients < 10:
         raise ValueError("at least 10 clients are needed")
+    if chunk_clients < 1 or block_clients < 1:
+        raise ValueError("chunk and block sizes must be positive")
     out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(seed)
     n_test = max(2, int(round(clients * TEST_SHARE)))
-    train_ids = FIRST_ID + np.arange(clients, dtype=np.int64)
-    test_ids = FIRST_ID + clients + np.arange(n_test, dtype=np.int64)
-    all_ids = np.concatenate([train_ids, test_ids])
-    risk = rng.standard_normal(len(all_ids))
-    steps = ["application_train", "application_test", "bureau", "bureau_balance",
-             "previous_application", "POS_CASH_balance", "installments_payments",
-             "credit_card_balance"]
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
-    try:
-        with tqdm(total=len(steps), desc="synth", unit="table", disable=not progress) as bar:
-            def done(frame: pd.DataFrame, name: str) -> None:
-                _write(frame, tmp, name, file_format)
-                bar.set_postfix_str(f"{name}: {len(frame):,} rows")
-                bar.update()
-
-            done(generate_applications(rng, train_ids, risk[:clients], with_target=True), "application_train")
-            done(generate_applications(rng, test_ids, risk[clients:], with_target=False, drift=True), "application_test")
-            bureau, bureau_risk, active = generate_bureau(rng, all_ids, risk, 5_000_000)
-            done(bureau, "bureau")
-            done(generate_bureau_balance(rng, bureau, bureau_risk, active), "bureau_balance")
-            del bureau
-            previous, _ = generate_previous(rng, all_ids, risk, 1_000_000)
-            done(previous, "previous_application")
-            done(generate_pos_cash(rng, all_ids, risk, previous), "POS_CASH_balance")
-            done(generate_installments(rng, all_ids, risk, previous), "installments_payments")
-            done(generate_credit_card(rng, all_ids, risk, previous), "credit_card_balance")
-        truth_table(all_ids, risk, clients).to_parquet(tmp / TRUTH_FILE, index=False)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        tmp.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    population = clients + n_test
+    blocks_per_chunk = max(1, -(-chunk_clients // block_clients))
+    n_blocks = -(-population // block_clients)
+    with atomic_folder(out_dir) as tmp, tqdm(total=population, desc="synth", unit="client",
+                                             unit_scale=True, disable=not progress) as bar:
+        suffix = "csv" if file_format == "csv" else "parquet"
+        writers = {name: _TableWriter(tmp / f"{name}.{suffix}", arrow_schema(name), file_format)
+                   for name in TABLE_ORDER}
+        writers[TRUTH_FILE] = _TableWriter(tmp / TRUTH_FILE, _TRUTH_SCHEMA, "parquet")
+        bureau_id, previous_id = 5_000_000, 1_000_000
+        try:
+            for first_block in range(0, n_blocks, blocks_per_chunk):
+                chunk: dict[str, list[pd.DataFrame]] = {name: [] for name in writers}
+                for block in range(first_block, min(first_block + blocks_per_chunk, n_blocks)):
+                    start = block * block_clients
+                    stop = min(start + block_clients, population)
+                    ids = FIRST_ID + np.arange(start, stop, dtype=np.int64)
+                    train = max(0, min(stop, clients) - start)
+                    tables = generate_block(seed, block, ids, train, bureau_id, previous_id)
+                    bureau_id += len(tables["bureau"])
+                    previous_id += len(tables["previous_application"])
+                    for name, frame in tables.items():
+                        chunk[name].append(frame)
+                    bar.update(stop - start)
+                for name, frames in chunk.items():
+                    if frames:
+                        writers[name].write(frames[0] if len(frames) == 1
+                                            else pd.concat(frames, ignore_index=True))
+                del chunk, tables
+        finally:
+            for writer in writers.values():
+                writer.close()
     return out_dir
 
 
@@ -445,6 +511,9 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--out", type=Path, required=True, help="output folder (replaced)")
     parser.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    parser.add_argument("--chunk-clients", type=int, default=DEFAULT_CHUNK_CLIENTS,
+                        help="clients held in memory at once (default "
+                             f"{DEFAULT_CHUNK_CLIENTS:,}; the output does not depend on it)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -452,7 +521,12 @@ def run(args: argparse.Namespace) -> int:
         from ml.errors import MLError
 
         raise MLError("--clients must be at least 10")
-    out = generate(args.out, args.clients, args.seed, args.format)
+    if args.chunk_clients < 1:
+        from ml.errors import MLError
+
+        raise MLError("--chunk-clients must be at least 1")
+    out = generate(args.out, args.clients, args.seed, args.format,
+                   chunk_clients=args.chunk_clients)
     from ml.data.load import write_provenance
 
     write_provenance(out, "synthetic", clients=args.clients, seed=args.seed)

@@ -186,3 +186,60 @@ def test_cli_synth_writes_valid_tables(tmp_path: Path) -> None:
                              cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     assert refused.stderr.strip() == "error: --clients must be at least 10"
+
+
+def test_same_output_for_a_seed_whatever_the_chunk_size(tmp_path: Path) -> None:
+    """Blocks of 100 clients (the unit of randomness) written one, three or all at a time."""
+    folders = [generate(tmp_path / f"chunk-{chunk}", 500, seed=3, progress=False,
+                        block_clients=100, chunk_clients=chunk) for chunk in (100, 300, 10_000)]
+    digests = [_digest(folder) for folder in folders]
+    assert digests[0] == digests[1] == digests[2]
+    truths = [pd.read_parquet(folder / TRUTH_FILE) for folder in folders]
+    pd.testing.assert_frame_equal(truths[0], truths[2])
+    validate(folders[0])  # keys stay unique and foreign keys resolve across blocks
+    other_blocks = _digest(generate(tmp_path / "blocks", 500, seed=3, progress=False,
+                                    block_clients=250))
+    assert other_blocks != digests[0], "the block size is part of the law, the chunk size not"
+
+
+def test_tables_are_written_chunk_by_chunk(tmp_path: Path) -> None:
+    """One Parquet row group per chunk: no table is ever held whole."""
+    import pyarrow.parquet as pq
+
+    out = generate(tmp_path / "data", 600, seed=3, progress=False, block_clients=100,
+                   chunk_clients=200)
+    population = 600 + int(round(600 * 48_744 / 307_511))
+    for name in ("installments_payments", "bureau_balance", TRUTH_FILE.removesuffix(".parquet")):
+        metadata = pq.ParquetFile(out / f"{name}.parquet").metadata
+        assert metadata.num_row_groups == -(-population // 200), name
+    train = pq.ParquetFile(out / "application_train.parquet").metadata
+    assert max(train.row_group(i).num_rows for i in range(train.num_row_groups)) == 200
+
+
+def test_memory_does_not_grow_with_the_population(tmp_path: Path) -> None:
+    """Peak traced memory for 4,000 clients stays that of 1,000 (same chunk), not four times it."""
+    import tracemalloc
+
+    def peak(clients: int) -> int:
+        tracemalloc.start()
+        try:
+            generate(tmp_path / f"p{clients}", clients, seed=1, progress=False,
+                     block_clients=250, chunk_clients=500)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    small, large = peak(1_000), peak(4_000)
+    assert large < 1.5 * small, (small, large)
+
+
+def test_distributions_do_not_depend_on_the_block_size(tmp_path: Path, tables) -> None:
+    """3,000 clients drawn in blocks of 250 look like the session's single-block population."""
+    small_blocks = {name: load_table(name, generate(tmp_path / "b", 3_000, seed=7, progress=False,
+                                                    block_clients=250), clean=False)
+                    for name in ("application_train", "installments_payments", "bureau")}
+    train, other = tables["application_train"], small_blocks["application_train"]
+    assert abs(train["TARGET"].mean() - other["TARGET"].mean()) < 0.03
+    assert abs(train["EXT_SOURCE_3"].mean() - other["EXT_SOURCE_3"].mean()) < 0.03
+    for name in ("installments_payments", "bureau"):
+        assert len(small_blocks[name]) == pytest.approx(len(tables[name]), rel=0.1), name
