@@ -61,14 +61,22 @@ class Settings:
         "SPARK_MASTER", "local[2]", "Spark master of `--engine spark`: local[N], spark://host:7077, "
         "yarn or a Spark Connect URL sc://host:15002")
     spark_driver_memory: str = _variable(
-        "SPARK_DRIVER_MEMORY", "4g", "memory of the Spark driver (in local mode also the executor)")
+        "SPARK_DRIVER_MEMORY", "2g", "memory of the Spark driver (in local mode also the executor); "
+        "nothing is collected to it, so it need not grow with the portfolio")
     spark_max_result_size: str = _variable(
-        "SPARK_MAX_RESULT_SIZE", "4g", "largest result Spark may collect to the driver")
+        "SPARK_MAX_RESULT_SIZE", "1g", "largest result Spark may collect to the driver (the "
+        "pipeline collects none: executors write the features and the scores)")
     spark_shuffle_partitions: int = _variable(
         "SPARK_SHUFFLE_PARTITIONS", "8", "Spark shuffle partitions (the default 200 is far too "
         "many for 2 cores)")
     duckdb_threads: int = _variable(
         "DUCKDB_THREADS", "0", "DuckDB threads of the feature build (0: DuckDB's default, the cores)")
+    duckdb_memory_limit: str = _variable(
+        "DUCKDB_MEMORY_LIMIT", "4GB", "memory DuckDB may use in the feature build; beyond it, it "
+        "spills to DUCKDB_TEMP_DIR")
+    duckdb_temp_dir: str = _variable(
+        "DUCKDB_TEMP_DIR", "", "where DuckDB spills (default: a duckdb-spill folder in the "
+        "system's temporary directory)")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

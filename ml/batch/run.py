@@ -151,11 +151,16 @@ def _check_raw_data(data_dir: Path) -> None:
 
 
 def _build_features(data_dir: Path, scratch: Path, engine: str, spark_master: str) -> Path:
-    """Run the features step (``ml.features.build``) on the same engine into ``scratch/features``."""
-    from ml.features.build import build_features, write_features
+    """Run the features step (``ml.features.build``) on the same engine into ``scratch/features``:
+    the engine writes them (Spark's executors, DuckDB spilling), nothing is collected."""
+    from ml.features.build import write_engine_features
 
-    train, test, clients = build_features(data_dir, engine, spark_master)
-    return write_features(train, test, clients, scratch / "features")
+    if engine == "spark":  # the scoring session (``ml`` on the workers' path) serves both steps
+        from ml.batch.spark import spark_session
+
+        spark_session(spark_master)
+    write_engine_features(data_dir, scratch / "features", engine, spark_master)
+    return scratch / "features"
 
 
 def _feature_files(features_dir: Path, model_features: list[str]) -> list[Path]:

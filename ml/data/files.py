@@ -6,6 +6,9 @@ when it finished, keeping the previous folder until that rename worked: a reader
 folder or the new one, never half of one, and a failed or interrupted run (an exception,
 Ctrl-C, a full disk) leaves the previous folder exactly as it was. Hidden names are skipped by
 pyarrow, DuckDB and Spark dataset readers; a killed run's leftovers are removed by the next one.
+
+A Parquet table of the data contract is one file (DuckDB, pandas) or a folder of part files
+under the same name (Spark's executors); the readers below accept both.
 """
 from __future__ import annotations
 
@@ -15,6 +18,11 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 
 @contextmanager
@@ -54,3 +62,27 @@ def swap_into_place(tmp_dir: Path, final_dir: Path) -> None:
         raise
     if had_previous:
         shutil.rmtree(old_dir, ignore_errors=True)
+
+
+def dataset_schema(path: Path | str) -> pa.Schema:
+    """The schema of a Parquet file or of a folder of part files."""
+    return ds.dataset(path, format="parquet").schema if Path(path).is_dir() else pq.read_schema(path)
+
+
+def read_clients(path: Path | str) -> pd.DataFrame:
+    """clients.parquet as pandas with the contract's dtypes (nullable Int8 TARGET, Int64
+    CNT_CHILDREN, text as objects with None), whichever engine wrote it."""
+    table = ds.dataset(path, format="parquet").to_table()
+    nullable = {pa.int8(): pd.Int8Dtype(), pa.int64(): pd.Int64Dtype()}
+    frame = table.to_pandas(types_mapper=nullable.get)
+    frame["SK_ID_CURR"] = frame["SK_ID_CURR"].astype("int64")
+    return frame
+
+
+def content_paths(path: Path | str) -> list[Path]:
+    """The data files of a Parquet table: the file itself, or a folder's visible part files."""
+    path = Path(path)
+    if not path.is_dir():
+        return [path]
+    return sorted(p for p in path.rglob("*") if p.is_file()
+                  and not p.name.startswith((".", "_")))

@@ -5,19 +5,28 @@ One implementation, two engines: every aggregation is an Ibis expression
 Spark (``--engine spark``). Writes, atomically, the files of the data contract
 (docs/architecture.md): ``features_train.parquet``, ``features_test.parquet``,
 ``clients.parquet`` and ``feature_dictionary.json``.
+
+The command writes the tables with the engine itself (``write_engine_features``): DuckDB copies
+them to Parquet under a memory limit, spilling to disk; Spark's executors write partitioned
+Parquet (a folder of part files under the same name). Nothing is collected to the driver, so
+its memory does not grow with the population. ``build_features`` (pandas frames) remains for
+small in-memory uses.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import shutil
-import tempfile
 import time
 from pathlib import Path
 
 import ibis
 import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as ds
 from tqdm import tqdm
+
+from ml.data.files import atomic_folder, dataset_schema
 
 from ml.data.schema import ID_COLUMN, TARGET_COLUMN
 from ml.features import dictionary
@@ -111,9 +120,10 @@ def build_features(
     return train, test, clients
 
 
-def feature_names(frame: pd.DataFrame) -> list[str]:
+def feature_names(frame: pd.DataFrame | ibis.Table | pa.Schema) -> list[str]:
     """Model feature columns of a feature table (everything but the key, split and target)."""
-    return [c for c in frame.columns if c not in (ID_COLUMN, "split", TARGET_COLUMN)]
+    columns = frame.names if isinstance(frame, pa.Schema) else frame.columns
+    return [c for c in columns if c not in (ID_COLUMN, "split", TARGET_COLUMN)]
 
 
 def _finish(features: pd.DataFrame, clients: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
@@ -139,32 +149,75 @@ def write_features(
     train: pd.DataFrame, test: pd.DataFrame, clients: pd.DataFrame, out_dir: Path | str,
     provenance: str | None = None,
 ) -> Path:
-    """Write the four contract files into ``out_dir`` atomically (temp dir, then rename)."""
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
-    try:
+    """Write the four contract files from pandas frames into ``out_dir`` atomically."""
+    with atomic_folder(out_dir) as staging:
         train.to_parquet(staging / "features_train.parquet", index=False)
         test.to_parquet(staging / "features_test.parquet", index=False)
         clients.to_parquet(staging / "clients.parquet", index=False)
-        document = dictionary.build(feature_names(train))
-        if provenance:
-            document["provenance"] = provenance  # synthetic | real_sample | real
-        (staging / "feature_dictionary.json").write_text(
-            json.dumps(document, ensure_ascii=False, indent=2),
-            encoding="utf-8",
-        )
-        if out_dir.exists():
-            backup = out_dir.with_name(f".{out_dir.name}-old-{time.time_ns()}")
-            out_dir.rename(backup)
-            staging.rename(out_dir)
-            shutil.rmtree(backup, ignore_errors=True)
-        else:
-            staging.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return out_dir
+        _write_dictionary(staging, feature_names(train), provenance)
+    return Path(out_dir)
+
+
+def _write_dictionary(folder: Path, names: list[str], provenance: str | None) -> None:
+    document = dictionary.build(names)
+    if provenance:
+        document["provenance"] = provenance  # synthetic | real_sample | real
+    (folder / "feature_dictionary.json").write_text(
+        json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+# Contract types of clients.parquet that the expressions do not give on both engines alike.
+CLIENT_TYPES = {ID_COLUMN: "int64", TARGET_COLUMN: "int8", "CNT_CHILDREN": "int64"}
+
+
+def write_engine_features(data_dir: Path | str, out_dir: Path | str, engine: str = "duckdb",
+                          spark_master: str | None = None, provenance: str | None = None,
+                          progress: bool = True) -> dict[str, int]:
+    """Build the features on ``engine`` and let the engine write the contract files (nothing is
+    collected to the driver); return the rows written per file.
+
+    The feature table is written once to a hidden scratch Parquet, then split into train and
+    test by reading it back, so the aggregations run once.
+    """
+    data_dir = Path(data_dir)
+    backend = connect(engine, spark_master)
+    with atomic_folder(out_dir) as staging, tqdm(total=4, desc=f"features ({engine})",
+                                                 unit="step", disable=not progress) as bar:
+        scratch = staging / ".all-features.parquet"
+        bar.set_postfix_str("aggregating the seven tables")
+        backend.to_parquet(feature_expression(backend, data_dir), scratch)
+        bar.update()
+        table = backend.read_parquet(str(scratch), table_name="all_features")
+        names = feature_names(table)
+        ident = table[ID_COLUMN].cast("int64").name(ID_COLUMN)
+        values = [table[n].cast("float64").name(n) for n in names]
+        bar.set_postfix_str("train and test")
+        is_train = table["split"] == "train"
+        train = table.filter(is_train).select(
+            ident, table[TARGET_COLUMN].cast("int8").name(TARGET_COLUMN), *values)
+        backend.to_parquet(train.order_by(ID_COLUMN), staging / "features_train.parquet")
+        backend.to_parquet(table.filter(~is_train).select(ident, *values).order_by(ID_COLUMN),
+                           staging / "features_test.parquet")
+        bar.update()
+        bar.set_postfix_str("clients")
+        clients = clients_expression(backend, data_dir)
+        clients = clients.select(*[clients[c].cast(CLIENT_TYPES[c]).name(c) if c in CLIENT_TYPES
+                                   else clients[c] for c in CLIENT_COLUMNS])
+        backend.to_parquet(clients.order_by(ID_COLUMN), staging / "clients.parquet")
+        bar.update()
+        _remove(scratch)
+        _write_dictionary(staging, names, provenance)
+        rows = {name: ds.dataset(staging / name, format="parquet").count_rows()
+                for name in OUTPUT_FILES if name.endswith(".parquet")}
+        bar.update()
+    return rows
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
 
 
 # --- command line ------------------------------------------------------------------------
@@ -181,13 +234,14 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    train, test, clients = build_features(args.data, args.engine, args.spark_master)
     from ml.data.load import read_provenance
 
-    out_dir = write_features(train, test, clients, args.out, read_provenance(args.data))
+    rows = write_engine_features(args.data, args.out, args.engine, args.spark_master,
+                                 read_provenance(args.data))
+    width = len(feature_names(dataset_schema(args.out / "features_test.parquet")))
     print(
-        f"wrote {len(train):,} train and {len(test):,} test rows × "
-        f"{len(feature_names(train))} features to {out_dir} "
+        f"wrote {rows['features_train.parquet']:,} train and {rows['features_test.parquet']:,} "
+        f"test rows × {width} features to {args.out} "
         f"({time.perf_counter() - started:.1f} s, engine {args.engine})"
     )
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ def spark_session(master: str | None = None) -> Any:
     """A Spark session sized for a small machine, whose workers run this interpreter.
 
     Workers need pandas and pyarrow, hence ``PYSPARK_PYTHON`` = the venv's Python when unset.
-    Driver memory, collected-result size and shuffle partitions come from the settings
+    Driver memory, largest collected result and shuffle partitions come from the settings
     (``SPARK_DRIVER_MEMORY``, ``SPARK_MAX_RESULT_SIZE``, ``SPARK_SHUFFLE_PARTITIONS``).
     """
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -45,11 +46,9 @@ def spark_session(master: str | None = None) -> Any:
     else:
         builder = (
             builder.master(master)
-            # in local mode the driver is also the executor (tasks, shuffle, collected results):
-            # one 300k-client build on 2g lost a task result (TaskResultLost, not reproduced)
+            # in local mode the driver is also the executor (tasks, shuffle); nothing is
+            # collected: the executors write the features and the scores to Parquet
             .config("spark.driver.memory", current.spark_driver_memory)
-            # the feature table is collected to the driver: 1M clients is ~1.3 GB of results,
-            # above Spark's 1g default (the 1M scale benchmark failed on it)
             .config("spark.driver.maxResultSize", current.spark_max_result_size)
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
@@ -75,14 +74,24 @@ def spark_session(master: str | None = None) -> Any:
 def connect(engine: str = "duckdb", spark_master: str | None = None) -> ibis.BaseBackend:
     """An Ibis backend for ``engine`` ("duckdb" in memory, or "spark")."""
     if engine == "duckdb":
+        current = settings()
         backend = ibis.duckdb.connect()
-        threads = settings().duckdb_threads
-        if threads:
-            backend.raw_sql(f"SET threads = {threads}")
+        if current.duckdb_threads:
+            backend.raw_sql(f"SET threads = {current.duckdb_threads}")
+        # bounded memory whatever the population: beyond the limit DuckDB spills to disk; the
+        # outputs are ordered by ORDER BY, so the insertion order need not be kept (less memory)
+        spill = current.duckdb_temp_dir or str(Path(tempfile.gettempdir()) / "duckdb-spill")
+        backend.raw_sql(f"SET memory_limit = '{_quoted(current.duckdb_memory_limit)}'")
+        backend.raw_sql(f"SET temp_directory = '{_quoted(spill)}'")
+        backend.raw_sql("SET preserve_insertion_order = false")
         return backend
     if engine == "spark":
         return ibis.pyspark.connect(spark_session(spark_master))
     raise MLError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+
+
+def _quoted(text: str) -> str:
+    return str(text).replace("'", "''")
 
 
 def read_table(backend: ibis.BaseBackend, name: str, data_dir: Path | str) -> ibis.Table:

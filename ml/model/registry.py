@@ -45,8 +45,10 @@ def git_commit() -> str:
 
 def fingerprint(paths: list[Path]) -> str:
     """A short hash of the files the model was trained on."""
+    from ml.data.files import content_paths
+
     digest = hashlib.sha256()
-    for path in sorted(paths):
+    for path in sorted(p for table in paths for p in content_paths(table)):
         with open(path, "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)

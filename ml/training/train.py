@@ -60,7 +60,7 @@ def load_training_data(features_dir: Path) -> tuple[pd.DataFrame, list[str], dic
     """(train feature frame, model features, dictionary, clients) of a features folder."""
     features_dir = Path(features_dir)
     path = features_dir / "features_train.parquet"
-    if not path.is_file():
+    if not path.exists():
         raise MLError(f"{path} not found: build the features first (`python -m ml features`)")
     frame = pd.read_parquet(path)
     dictionary = json.loads((features_dir / "feature_dictionary.json").read_text(encoding="utf-8"))["features"]
@@ -68,7 +68,7 @@ def load_training_data(features_dir: Path) -> tuple[pd.DataFrame, list[str], dic
                 and not dictionary.get(c, {}).get("sensitive", False)]
     clients_path = features_dir / "clients.parquet"
     clients = pd.read_parquet(clients_path, columns=["SK_ID_CURR", "CODE_GENDER", "AGE_YEARS"]) \
-        if clients_path.is_file() else pd.DataFrame(columns=["SK_ID_CURR", "CODE_GENDER", "AGE_YEARS"])
+        if clients_path.exists() else pd.DataFrame(columns=["SK_ID_CURR", "CODE_GENDER", "AGE_YEARS"])
     if frame["TARGET"].nunique() < 2:
         raise MLError(f"{path}: TARGET has a single class; cannot train")
     return frame, features, dictionary, clients

@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 from django.conf import settings
 
+from ml.data.files import dataset_schema, read_clients
 from ml.data.schema import ID_COLUMN
 from ml.errors import ModelNotFoundError
 
@@ -41,7 +42,7 @@ def _read_matrix(features_dir: Path, features: list[str]) -> tuple[np.ndarray, n
     ids, blocks = [], []
     for name in FEATURE_FILES:
         path = features_dir / name
-        available = set(pq.read_schema(path).names)
+        available = set(dataset_schema(path).names)
         table = pq.read_table(path, columns=[ID_COLUMN, *[f for f in features if f in available]])
         frame = table.to_pandas().set_index(ID_COLUMN).reindex(columns=features)
         ids.append(frame.index.to_numpy("int64"))
@@ -105,7 +106,7 @@ def load_population(features: list[str], features_dir: Path | None = None) -> Po
         raise ModelNotFoundError(
             f"feature files missing in {features_dir}: {', '.join(missing)} "
             "(build them with `make features` or `python -m ml features`)")
-    clients = pd.read_parquet(features_dir / "clients.parquet").set_index(ID_COLUMN)
+    clients = read_clients(features_dir / "clients.parquet").set_index(ID_COLUMN)
     ids, matrix = _memory_mapped(features_dir, features)
     dictionary_file = features_dir / "feature_dictionary.json"
     dictionary = {}
