@@ -27,7 +27,6 @@ import pyarrow.dataset as ds
 from tqdm import tqdm
 
 from ml.data.files import atomic_folder, dataset_schema
-
 from ml.data.schema import ID_COLUMN, TARGET_COLUMN
 from ml.features import dictionary
 from ml.features.application import APPLICATION_FEATURES, application_columns, clean
