@@ -56,8 +56,24 @@ def _step_line(clients: Any, label: str, step: dict[str, Any], memory: str = "")
     if step.get("returncode"):
         return head + _failure(step)
     rate = f", {integer(step['clients_per_s'])} clients/s" if "clients_per_s" in step else ""
+    if "clients_per_s" in step and step.get("ceiling_clients_per_s"):
+        rate += (f" (plafond {integer(step['ceiling_clients_per_s'])} clients/s, "
+                 f"{number(100 * step['ratio_to_ceiling'], 0)} %)")
     return (head + f"{number(step.get('wall_s'), 1)} s, "
-            f"{memory}{number(step.get('peak_rss_gb'), 1)} Go{rate}")
+            f"{memory}{number(step.get('peak_rss_gb'), 1)} Go{_roles(step)}{rate}")
+
+
+ROLE_LABELS = {"driver_python": "pilote Python", "jvm": "JVM Spark",
+               "python_workers": "workers Python"}
+
+
+def _roles(step: dict[str, Any]) -> str:
+    """The peak memory by role (Spark's driver, JVM and workers), when the step measured it."""
+    roles = step.get("peak_rss_by_role_gb") or {}
+    if set(roles) <= {"driver_python"}:
+        return ""
+    return " (" + ", ".join(f"{label} {number(roles[role], 1)} Go"
+                            for role, label in ROLE_LABELS.items() if role in roles) + ")"
 
 
 def _pipeline(d: dict[str, Any]) -> list[str]:
@@ -68,7 +84,8 @@ def _pipeline(d: dict[str, Any]) -> list[str]:
 
 
 def _scale(d: dict[str, Any]) -> list[str]:
-    labels = {"features_duckdb": "variables DuckDB", "score_batch_duckdb": "scoring DuckDB",
+    labels = {"synth": "génération", "features_duckdb": "variables DuckDB",
+              "score_batch_duckdb": "scoring DuckDB",
               "features_spark": "variables Spark", "score_batch_spark": "scoring Spark"}
     lines = []
     for scale in d.get("scales") or []:

@@ -92,3 +92,19 @@ def test_the_api_slide_carries_the_recourse_benchmark():
     facts = {"benchmarks": benchmark_tables({"api": API, "recourse": RECOURSE})}
     bullets = _bench_bullets(facts, ("api", "recourse"))
     assert bullets[-2:] == headlines("recourse", RECOURSE)
+
+
+def test_scale_lines_give_memory_by_role_and_the_rate_beside_its_ceiling():
+    scale = {"scales": [{"clients": 3000000, "steps": {
+        "features_spark": {"wall_s": 512.34, "peak_rss_gb": 3.1, "returncode": 0,
+                           "peak_rss_by_role_gb": {"driver_python": 0.21, "jvm": 2.43,
+                                                   "python_workers": 0.46},
+                           "clients_per_s": 6789, "ceiling_clients_per_s": 20000,
+                           "ratio_to_ceiling": 0.339},
+        "features_duckdb": {"wall_s": 100.0, "peak_rss_gb": 4.4, "returncode": 0,
+                            "peak_rss_by_role_gb": {"driver_python": 4.4}}}}]}
+    lines = headlines("scale", scale)
+    assert ("3\u202f000\u202f000 clients, variables Spark : 512,3 s, 3,1 Go (pilote Python 0,2 Go, "
+            "JVM Spark 2,4 Go, workers Python 0,5 Go), 6\u202f789 clients/s "
+            "(plafond 20\u202f000 clients/s, 34 %)") in lines
+    assert "3\u202f000\u202f000 clients, variables DuckDB : 100,0 s, 4,4 Go" in lines
