@@ -240,8 +240,6 @@ def bench_scale(clients: int, engines: list[str], work_dir: Path, model_uri: str
             shutil.rmtree(features_dir, ignore_errors=True)
             shutil.rmtree(work_dir / f"scores-{clients}-{engine}", ignore_errors=True)
     result["peak_rss_gb"] = max(s.get("peak_rss_gb", 0) for s in steps.values())
-    result["driver_peak_gb"] = max((s.get("peak_rss_by_role_gb", {}).get("driver_python", 0)
-                                    for s in steps.values()), default=0)
     if os.environ.get("SCALE_KEEP_DATA") != "1":
         for path in work_dir.glob(f"*-{clients}*"):
             shutil.rmtree(path, ignore_errors=True)

@@ -93,9 +93,26 @@ def _scale(d: dict[str, Any]) -> list[str]:
             lines.append(f"{integer(scale.get('clients'))} clients : non lancé ({scale['skipped']})")
             continue
         steps = scale.get("steps") or {}
+        lines += _spark_driver(scale.get("clients"), steps, (d.get("settings") or {}))
         lines += [_step_line(scale.get("clients"), label, steps[step])
                   for step, label in labels.items() if steps.get(step)]
     return lines
+
+
+def _spark_driver(clients: Any, steps: dict[str, Any], settings: dict[str, Any]) -> list[str]:
+    """The Spark driver's peak memory over the Spark steps that finished: its Python and the
+    JVM (in local mode the JVM also runs the executors; its heap is capped by the setting)."""
+    spark = [steps[name] for name in ("features_spark", "score_batch_spark")
+             if steps.get(name) and steps[name].get("returncode") == 0
+             and steps[name].get("peak_rss_by_role_gb")]
+    if not spark:
+        return []
+    python = max(step["peak_rss_by_role_gb"].get("driver_python", 0) for step in spark)
+    jvm = max(step["peak_rss_by_role_gb"].get("jvm", 0) for step in spark)
+    cap = settings.get("SPARK_DRIVER_MEMORY")
+    heap = f", tas plafonné à {cap}" if cap else ""
+    return [f"{integer(clients)} clients, pilote Spark : Python {number(python, 1)} Go au plus, "
+            f"JVM (pilote et exécuteurs en local{heap}) {number(jvm, 1)} Go au plus"]
 
 
 def _api(d: dict[str, Any]) -> list[str]:

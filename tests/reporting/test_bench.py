@@ -108,3 +108,17 @@ def test_scale_lines_give_memory_by_role_and_the_rate_beside_its_ceiling():
             "JVM Spark 2,4 Go, workers Python 0,5 Go), 6\u202f789 clients/s "
             "(plafond 20\u202f000 clients/s, 34 %)") in lines
     assert "3\u202f000\u202f000 clients, variables DuckDB : 100,0 s, 4,4 Go" in lines
+
+
+def test_scale_headline_gives_the_spark_drivers_peak_over_the_spark_steps():
+    roles = {"driver_python": 0.31, "jvm": 2.62, "python_workers": 1.1}
+    scale = {"settings": {"SPARK_DRIVER_MEMORY": "2g"}, "scales": [{"clients": 3000000, "steps": {
+        "features_spark": {"wall_s": 1.0, "peak_rss_gb": 3.0, "returncode": 0,
+                           "peak_rss_by_role_gb": {**roles, "jvm": 2.71}},
+        "score_batch_spark": {"wall_s": 1.0, "peak_rss_gb": 4.0, "returncode": 0,
+                              "peak_rss_by_role_gb": {**roles, "driver_python": 0.52}},
+        "features_duckdb": {"wall_s": 1.0, "peak_rss_gb": 4.4, "returncode": 0,
+                            "peak_rss_by_role_gb": {"driver_python": 4.4}}}}]}
+    assert headlines("scale", scale)[0] == (
+        "3\u202f000\u202f000 clients, pilote Spark : Python 0,5 Go au plus, JVM (pilote et "
+        "exécuteurs en local, tas plafonné à 2g) 2,7 Go au plus")
