@@ -176,8 +176,8 @@ def limits(results: dict[str, Any], origin: dict, thresholds: dict, fairness: li
     if thresholds["gap"] is not None:
         notes.append(f"Le seuil optimal ({number(thresholds['threshold'], 3)}) s'écarte de la valeur "
                      f"de Bayes ({number(thresholds['bayes'], 3)}) de {number(thresholds['gap'], 3)} : "
-                     "la calibration isotonique est une fonction en escalier estimée sur un "
-                     "échantillon fini.")
+                     "la calibration (bêta, trois paramètres) est estimée sur un échantillon fini "
+                     "de scores hors-pli.")
     for group in fairness:
         if group["approval_gap"] is not None:
             notes.append(f"Équité ({group['attribute']}) : l'écart de taux d'acceptation entre groupes "

@@ -23,7 +23,7 @@ def model_card(results: dict) -> str:
         f"- Données : {data['rows']:,} clients ({data['train_rows']:,} entraînement, {data['holdout_rows']:,} holdout), "
         f"taux de défaut {data['default_rate']:.2%}, {data['features']} variables, empreinte `{data['fingerprint']}`.",
         f"- Coût métier : {results['cost']['fn']:g} × faux négatifs + {results['cost']['fp']:g} × faux positifs, par client.",
-        f"- Seuil de refus : **{champion['threshold']:.3f}** sur probabilités calibrées (isotonique, hors-pli) ; "
+        f"- Seuil de refus : **{champion['threshold']:.3f}** sur probabilités calibrées (calibration bêta, hors-pli) ; "
         f"valeur de Bayes {champion['bayes_threshold']:.3f}.", "",
         "## Performances sur le holdout", "",
         *_table([holdout], [("business_cost", "coût/client"), ("auc", "AUC"), ("accuracy", "accuracy"),
