@@ -20,7 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "leakage": ("ml.training.leakage", "check the features for target leakage"),
     "train": ("ml.training.train", "train, compare and register the candidate models"),
     "models": ("ml.model.registry", "list registered model versions and aliases"),
-    "promote": ("ml.model.registry", "move the champion alias to a model version"),
+    "promote": ("ml.model.registry", "move the champion alias (fairness gate, --justify) or set the challenger"),
     "drift": ("ml.monitoring.drift", "data-drift report, application_train vs application_test"),
     "score-batch": ("ml.batch.run", "score a whole portfolio with reason codes"),
     "real-sample": ("ml.data.real_sample", "data directory from the small real Kaggle sample"),

@@ -31,12 +31,13 @@ def provenance(dataset: dict[str, Any]) -> dict[str, Any]:
 
 
 def feature_counts(dictionary: dict[str, dict] | None) -> list[dict[str, Any]] | None:
-    """Features per source table (most first), with how many are sensitive (kept out of models)."""
+    """Features per source table (most first), with how many the input policy keeps out of
+    models (``excluded``; dictionaries written before the policy said ``sensitive``)."""
     if not dictionary:
         return None
     totals = Counter(entry.get("source", "inconnue") for entry in dictionary.values())
     sensitive = Counter(entry.get("source", "inconnue") for entry in dictionary.values()
-                        if entry.get("sensitive"))
+                        if entry.get("excluded", entry.get("sensitive") and "excluded" not in entry))
     return [{"source": source, "count": count, "sensitive": sensitive.get(source, 0)}
             for source, count in totals.most_common()]
 

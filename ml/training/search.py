@@ -17,6 +17,7 @@ from sklearn.model_selection import (
 
 from ml.config import settings
 from ml.model.scoring import BetaCalibrator, Calibrator, CreditScoringModel
+from ml.policy.input import InputPolicy, enforce
 from ml.training.candidates import Candidate
 from ml.training.cost import bayes_threshold, business_scorer, optimal_threshold
 from ml.training.evaluate import evaluate
@@ -68,7 +69,13 @@ class Fitted:
 
 def fit_candidate(candidate: Candidate, X: np.ndarray, y: np.ndarray, X_hold: np.ndarray,
                   y_hold: np.ndarray, features: list[str], n_iter: int, search_rows: int,
-                  cost_fn: float, cost_fp: float) -> Fitted:
+                  cost_fn: float, cost_fp: float, policy: InputPolicy | None = None,
+                  lineage: dict[str, list[str]] | None = None) -> Fitted:
+    """Search, calibrate, refit and measure one candidate; refuses (``PolicyError``), before
+    any fit, features that the input policy excludes (``lineage``: feature → raw columns)."""
+    from ml.features.dictionary import LINEAGE
+
+    enforce(features, {**LINEAGE, **(lineage or {})}, policy)
     started = time.perf_counter()
     params, search_info = search(candidate, X, y, n_iter, search_rows, cost_fn, cost_fp)
     oof_raw = out_of_fold(candidate, params, X, y)
