@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "features": ("ml.features.build", "build the feature tables and the feature dictionary"),
     "leakage": ("ml.training.leakage", "check the features for target leakage"),
     "train": ("ml.training.train", "train, compare and register the candidate models"),
+    "policy-cost": ("ml.training.compare", "AUC and business cost with and without the input policy (repeated CV)"),
     "models": ("ml.model.registry", "list registered model versions and aliases"),
     "promote": ("ml.model.registry", "move the champion alias (fairness gate, --justify) or set the challenger"),
     "drift": ("ml.monitoring.drift", "data-drift report, application_train vs application_test"),
