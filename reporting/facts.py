@@ -206,6 +206,7 @@ def build_facts(inputs: ReportInputs, local: dict | None, local_error: str | Non
     from ml.config import PROJECT_ROOT, settings
     from ml.training import leakage, train
     from reporting.delivery import delivery_facts
+    from reporting.governance import governance_facts
 
     results = inputs.results
     origin = provenance(results["dataset"])
@@ -246,4 +247,5 @@ def build_facts(inputs: ReportInputs, local: dict | None, local_error: str | Non
         "screenshots": inputs.screenshots,
         "delivery": delivery_facts(PROJECT_ROOT, inputs.reports_dir),
         "other_runs": [other_run(name, other) for name, other in (others or {}).items()],
+        "governance": governance_facts(results, inputs.benchmarks.get("policy_cost")),
     }
