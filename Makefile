@@ -71,7 +71,13 @@ features: data ## build the feature tables and dictionary
 .PHONY: train
 train: features ## train the candidates, register the champion in MLflow
 	@if $(PY) -m ml models --check-champion 2>/dev/null; then echo "a champion is registered (python -m ml models); 'make retrain' trains again"; \
-	else printf '\n==> Training and registering a model\n'; $(PY) -m ml train --features $(FEATURES_DIR); fi
+	else printf '\n==> Training and registering a model\n'; $(PY) -m ml train --features $(FEATURES_DIR) && $(DEMO_PROMOTE); fi
+
+# The demo needs a champion: on synthetic data only, a first version outside the fairness gate
+# (ml/policy/input_policy.yaml) is promoted with this recorded justification (never on real data).
+DEMO_JUSTIFICATION ?= Démonstration sur données synthétiques : version promue hors porte d'équité pour faire tourner la démo ; à ne jamais reproduire sur données réelles.
+DEMO_PROMOTE = { $(PY) -m ml models --check-champion || { [ "$(DATA_DIR)" != "data/raw" ] && \
+	$(PY) -m ml promote --latest --justify "$(DEMO_JUSTIFICATION)"; }; }
 
 .PHONY: retrain
 retrain: features ## train again (promotes only if the new model beats the champion)

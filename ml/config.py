@@ -13,6 +13,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CHAMPION_ALIAS = "champion"
+CHALLENGER_ALIAS = "challenger"
 
 
 def _variable(env: str, default: str, help_text: str) -> object:
@@ -90,6 +91,12 @@ class Settings:
         if not values["model_uri"]:
             values["model_uri"] = f"models:/{values['model_name']}@{CHAMPION_ALIAS}"
         return cls(**values)
+
+    @property
+    def challenger_comparison(self) -> Path:
+        """Champion vs challenger on known outcomes, written by the API's monitoring and shown
+        by ``python -m ml promote`` before the champion alias moves."""
+        return self.reports_dir / "monitoring" / "challenger.json"
 
     def default_data_dir(self) -> Path:
         """The real Kaggle data when a user has put it in DATA_DIR, else the synthetic data."""

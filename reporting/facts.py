@@ -31,12 +31,13 @@ def provenance(dataset: dict[str, Any]) -> dict[str, Any]:
 
 
 def feature_counts(dictionary: dict[str, dict] | None) -> list[dict[str, Any]] | None:
-    """Features per source table (most first), with how many are sensitive (kept out of models)."""
+    """Features per source table (most first), with how many the input policy keeps out of
+    models (``excluded``; dictionaries written before the policy said ``sensitive``)."""
     if not dictionary:
         return None
     totals = Counter(entry.get("source", "inconnue") for entry in dictionary.values())
     sensitive = Counter(entry.get("source", "inconnue") for entry in dictionary.values()
-                        if entry.get("sensitive"))
+                        if entry.get("excluded", entry.get("sensitive") and "excluded" not in entry))
     return [{"source": source, "count": count, "sensitive": sensitive.get(source, 0)}
             for source, count in totals.most_common()]
 
@@ -176,8 +177,8 @@ def limits(results: dict[str, Any], origin: dict, thresholds: dict, fairness: li
     if thresholds["gap"] is not None:
         notes.append(f"Le seuil optimal ({number(thresholds['threshold'], 3)}) s'écarte de la valeur "
                      f"de Bayes ({number(thresholds['bayes'], 3)}) de {number(thresholds['gap'], 3)} : "
-                     "la calibration isotonique est une fonction en escalier estimée sur un "
-                     "échantillon fini.")
+                     "la calibration (bêta, trois paramètres) est estimée sur un échantillon fini "
+                     "de scores hors-pli.")
     for group in fairness:
         if group["approval_gap"] is not None:
             notes.append(f"Équité ({group['attribute']}) : l'écart de taux d'acceptation entre groupes "
@@ -205,6 +206,7 @@ def build_facts(inputs: ReportInputs, local: dict | None, local_error: str | Non
     from ml.config import PROJECT_ROOT, settings
     from ml.training import leakage, train
     from reporting.delivery import delivery_facts
+    from reporting.governance import governance_facts
 
     results = inputs.results
     origin = provenance(results["dataset"])
@@ -245,4 +247,5 @@ def build_facts(inputs: ReportInputs, local: dict | None, local_error: str | Non
         "screenshots": inputs.screenshots,
         "delivery": delivery_facts(PROJECT_ROOT, inputs.reports_dir),
         "other_runs": [other_run(name, other) for name, other in (others or {}).items()],
+        "governance": governance_facts(results, inputs.benchmarks.get("policy_cost")),
     }

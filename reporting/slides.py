@@ -71,7 +71,7 @@ def _modelling(facts: dict[str, Any]) -> list[Slide]:
             f"Holdout stratifié de {percent(protocol['holdout_share'], 0)}, jamais vu avant l'évaluation finale",
             f"Validation croisée stratifiée à {protocol['folds']} plis, recherche classée par le coût métier",
             "Du plus simple au plus complexe : baseline, régression logistique, LightGBM",
-            "Calibration isotonique hors-pli, seuil optimisé sur les probabilités calibrées",
+            "Calibration bêta hors-pli (lisse, strictement croissante), seuil optimisé sur les probabilités calibrées",
             "Chaque candidat suivi dans MLflow (paramètres, métriques, figures)",
         ]),
         Slide("Résultats des candidats (CV et holdout)", [], table=table),

@@ -42,7 +42,6 @@ ONE_HOT: dict[str, tuple[str, ...]] = {
         "NAME_HOUSING_TYPE", "OCCUPATION_TYPE",
     )
 }
-SENSITIVE_SOURCES: frozenset[str] = frozenset({"CODE_GENDER"})
 
 
 def one_hot_name(column: str, value: str) -> str:

@@ -1,6 +1,9 @@
 """The feature dictionary: every feature's French label, unit and description (from
-``vocabulary.features``, the one home of the domain's words), its source table and whether it
-is a sensitive attribute.
+``vocabulary.features``, the one home of the domain's words), its source table, its lineage
+(``inputs``: the raw application columns its expression reads) and what the input policy
+(``ml/policy/input_policy.yaml``) makes of it: ``excluded`` (never a model input: the client's
+sex and what derives from it) and ``sensitive`` (a protected characteristic: excluded ones, and
+age, allowed with a written justification).
 
 ``build(names)`` writes ``feature_dictionary.json``; a feature without an entry is an error (it
 would have no label and no declared source for the leakage check).
@@ -9,8 +12,13 @@ from __future__ import annotations
 
 from typing import TypedDict
 
+import ibis
+import ibis.expr.operations as ops
+
+from ml.data.schema import SCHEMAS
 from ml.errors import MLError
-from ml.features.application import ONE_HOT_FEATURES, SENSITIVE_SOURCES
+from ml.features.application import ONE_HOT_FEATURES, application_columns
+from ml.policy.input import EXCLUDED, SENSITIVE, load
 from vocabulary.categories import COLUMNS, category, one_hot_label
 from vocabulary.features import FEATURES as WORDS
 from vocabulary.formats import UNITS  # noqa: F401 (the units a feature may have)
@@ -27,7 +35,9 @@ class Entry(TypedDict):
     unit: str
     source: str
     description: str
+    inputs: list[str]
     sensitive: bool
+    excluded: bool
 
 
 def source_of(name: str) -> str:
@@ -41,12 +51,30 @@ def _one_hot(name: str) -> tuple[str, str, str]:
     return one_hot_label(column, code), "", description
 
 
+def _lineage() -> dict[str, list[str]]:
+    """Application feature → the raw columns its Ibis expression reads (computed, not typed, so
+    a new feature derived from an excluded column is excluded without anyone listing it)."""
+    table = ibis.table(SCHEMAS["application_test"].columns, name="schema_only")
+    return {name: sorted({field.name for field in value.op().find(ops.Field)})
+            for name, value in application_columns(table).items()}
+
+
+LINEAGE: dict[str, list[str]] = _lineage()
+
+
+def _entry(name: str, label: str, unit: str, description: str) -> Entry:
+    inputs = LINEAGE.get(name, [])
+    status = load().classify(name, inputs)
+    return Entry(label=label, unit=unit, source=source_of(name), description=description,
+                 inputs=inputs, sensitive=status in (EXCLUDED, SENSITIVE), excluded=status == EXCLUDED)
+
+
 FEATURES: dict[str, Entry] = {
-    name: Entry(label=label, unit=unit, source=source_of(name), description=description,
-                sensitive=ONE_HOT_FEATURES.get(name, ("",))[0] in SENSITIVE_SOURCES)
+    name: _entry(name, label, unit, description)
     for name, (label, unit, description) in {
         **WORDS, **{name: _one_hot(name) for name in ONE_HOT_FEATURES}}.items()
 }
+EXCLUDED_FEATURES: frozenset[str] = frozenset(n for n, e in FEATURES.items() if e["excluded"])
 SENSITIVE_FEATURES: frozenset[str] = frozenset(n for n, e in FEATURES.items() if e["sensitive"])
 
 

@@ -1,7 +1,9 @@
 """Reasons of a decision in plain French, from SHAP contributions and the feature dictionary.
 
 One builder for the API and batch scoring, so a client's reason codes are the same wherever
-they are computed. A positive contribution pushes towards default ("augmente le risque").
+they are computed. A positive contribution pushes towards default ("augmente le risque"). A
+reason that cites a sensitive attribute of the input policy (age) says so: ``sensitive`` and a
+French ``sensitive_note``.
 """
 from __future__ import annotations
 
@@ -10,7 +12,10 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from ml.features.dictionary import LINEAGE
+from ml.policy.input import ALLOWED, load
 from vocabulary import formats
+from vocabulary.governance import sensitive_note
 
 STRONG_EFFECT = 0.25  # |log-odds| above which the effect is called "nettement"
 
@@ -20,6 +25,19 @@ def sentence(label: str, shown: str, contribution: float) -> str:
     verb = "augmente" if contribution > 0 else "diminue"
     strength = " nettement" if abs(contribution) >= STRONG_EFFECT else ""
     return f"{label} ({shown}) {verb}{strength} le risque de défaut."
+
+
+def sensitive_attribute(name: str, entry: Mapping) -> str | None:
+    """The sensitive raw column a feature derives from, or None. The model's own dictionary
+    says it when it was trained under the input policy (``excluded`` present); older versions
+    are judged by the current policy."""
+    inputs = entry.get("inputs") or LINEAGE.get(name, [])
+    policy = load()
+    if "excluded" in entry and not entry.get("sensitive"):
+        return None
+    if "excluded" not in entry and policy.classify(name, inputs) == ALLOWED:
+        return None
+    return policy.attribute_of(name, inputs)
 
 
 def reasons(feature_names: Sequence[str], values: Sequence[float], contributions: Sequence[float],
@@ -50,6 +68,9 @@ def reasons(feature_names: Sequence[str], values: Sequence[float], contributions
             "direction": "augmente" if contribution > 0 else "diminue",
             "sentence": sentence(label, shown, contribution),
         }
+        attribute = sensitive_attribute(name, entry)
+        reason["sensitive"] = attribute is not None
+        reason["sensitive_note"] = sensitive_note(attribute) if attribute else None
         if points is not None:
             reason["points"] = round(float(points[index]), 6)
             reason["display_points"] = formats.points(float(points[index]))

@@ -22,7 +22,8 @@ from vocabulary.decisions import GRANTED, REFUSED
 @dataclass
 class Calibrator:
     """Isotonic mapping raw probability → calibrated probability, as two arrays (np.interp:
-    microseconds per row, no scikit-learn call in the request path)."""
+    microseconds per row, no scikit-learn call in the request path). A staircase: versions
+    trained since issue 15 use ``BetaCalibrator``; this one stays so that older ones load."""
 
     x: np.ndarray
     y: np.ndarray
@@ -33,6 +34,56 @@ class Calibrator:
 
     def __call__(self, probability: np.ndarray) -> np.ndarray:
         return np.clip(np.interp(probability, self.x, self.y), 0.0, 1.0)
+
+
+# The smooth calibrator never returns exactly 0 or 1: probabilities stay inside this margin.
+PROBABILITY_FLOOR = 1e-6
+
+
+def _log_terms(probability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(ln p, −ln(1 − p)) of raw probabilities kept strictly inside (0, 1)."""
+    p = np.clip(np.asarray(probability, dtype="float64"), 1e-15, 1 - 1e-15)
+    return np.log(p), -np.log1p(-p)
+
+
+@dataclass
+class BetaCalibrator:
+    """Beta calibration (Kull, Silva Filho & Flach, 2017): logit(q) = a·ln p − b·ln(1 − p) + c
+    with a, b ≥ 0 (a + b > 0 when the scores carry any signal).
+
+    Smooth and strictly increasing, so distinct raw scores keep distinct probabilities and the
+    ranking (the AUC) is untouched; never exactly 0 or 1, so a what-if always moves the
+    probability. It replaces the isotonic staircase (``Calibrator``, kept so that versions
+    registered with it still load): three numbers, microseconds per row.
+    """
+
+    a: float
+    b: float
+    c: float
+
+    @classmethod
+    def fit(cls, raw_probability: np.ndarray, y: np.ndarray) -> "BetaCalibrator":
+        """Maximum likelihood on out-of-fold raw probabilities; a coefficient that comes out
+        negative is set to 0 and the other refitted (the map stays increasing)."""
+        from sklearn.linear_model import LogisticRegression
+
+        y = np.asarray(y, dtype=int)
+        terms = np.column_stack(_log_terms(raw_probability))
+        prior = float(np.clip(y.mean(), PROBABILITY_FLOOR, 1 - PROBABILITY_FLOOR))
+        for columns in ((0, 1), (1,), (0,)):
+            if np.ptp(terms[:, columns], axis=0).min() <= 0:
+                continue
+            fitted = LogisticRegression(C=1e6, max_iter=1000).fit(terms[:, columns], y)
+            coefficients = dict(zip(columns, fitted.coef_[0]))
+            if all(value > 0 for value in coefficients.values()):
+                return cls(float(coefficients.get(0, 0.0)), float(coefficients.get(1, 0.0)),
+                           float(fitted.intercept_[0]))
+        return cls(0.0, 0.0, float(np.log(prior / (1 - prior))))  # scores without signal
+
+    def __call__(self, probability: np.ndarray) -> np.ndarray:
+        log_p, minus_log_q = _log_terms(probability)
+        calibrated = sigmoid(self.a * log_p + self.b * minus_log_q + self.c)
+        return np.clip(calibrated, PROBABILITY_FLOOR, 1 - PROBABILITY_FLOOR)
 
 
 def sigmoid(log_odds: np.ndarray) -> np.ndarray:
@@ -58,7 +109,7 @@ class CreditScoringModel(mlflow.pyfunc.PythonModel):
     kind: str  # "lightgbm" | "linear" | "dummy"
     features: list[str]
     threshold: float
-    calibrator: Calibrator | None = None
+    calibrator: BetaCalibrator | Calibrator | None = None
     metadata: dict = field(default_factory=dict)  # metrics, global importance, dictionary...
     # registry identity, set by ``ml.model.loading.load_model`` (empty before registration)
     name: str = ""

@@ -1,5 +1,5 @@
 """Fitting one candidate: randomised search ranked by cross-validated business cost,
-out-of-fold scores → calibrator → threshold, refit on every training row, holdout scores."""
+out-of-fold scores → beta calibrator (smooth, strictly increasing) → threshold, refit on every training row, holdout scores."""
 from __future__ import annotations
 
 import time
@@ -16,7 +16,8 @@ from sklearn.model_selection import (
 )
 
 from ml.config import settings
-from ml.model.scoring import Calibrator, CreditScoringModel
+from ml.model.scoring import BetaCalibrator, Calibrator, CreditScoringModel
+from ml.policy.input import InputPolicy, enforce
 from ml.training.candidates import Candidate
 from ml.training.cost import bayes_threshold, business_scorer, optimal_threshold
 from ml.training.evaluate import evaluate
@@ -68,12 +69,19 @@ class Fitted:
 
 def fit_candidate(candidate: Candidate, X: np.ndarray, y: np.ndarray, X_hold: np.ndarray,
                   y_hold: np.ndarray, features: list[str], n_iter: int, search_rows: int,
-                  cost_fn: float, cost_fp: float) -> Fitted:
+                  cost_fn: float, cost_fp: float, policy: InputPolicy | None = None,
+                  lineage: dict[str, list[str]] | None = None) -> Fitted:
+    """Search, calibrate, refit and measure one candidate; refuses (``PolicyError``), before
+    any fit, features that the input policy excludes (``lineage``: feature → raw columns)."""
+    from ml.features.dictionary import LINEAGE
+
+    enforce(features, {**LINEAGE, **(lineage or {})}, policy)
     started = time.perf_counter()
     params, search_info = search(candidate, X, y, n_iter, search_rows, cost_fn, cost_fp)
     oof_raw = out_of_fold(candidate, params, X, y)
-    isotonic = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(oof_raw, y)
-    calibrator = Calibrator.from_isotonic(isotonic)
+    calibrator = BetaCalibrator.fit(oof_raw, y)
+    isotonic = Calibrator.from_isotonic(  # the former staircase, measured beside it (Brier)
+        IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(oof_raw, y))
     oof_calibrated = calibrator(oof_raw)
     threshold, cv_cost = optimal_threshold(y, oof_calibrated, cost_fn, cost_fp)
     raw_threshold, _ = optimal_threshold(y, oof_raw, cost_fn, cost_fp)
@@ -94,6 +102,9 @@ def fit_candidate(candidate: Candidate, X: np.ndarray, y: np.ndarray, X_hold: np
         "threshold": threshold, "raw_threshold": raw_threshold,
         "bayes_threshold": round(bayes_threshold(cost_fn, cost_fp), 5),
         "holdout_brier_raw": round(float(brier_score_loss(y_hold, holdout_raw)), 5),
+        "holdout_brier_isotonic": round(float(brier_score_loss(y_hold, isotonic(holdout_raw))), 5),
+        "calibrator": {"method": "beta", "a": round(calibrator.a, 6), "b": round(calibrator.b, 6),
+                       "c": round(calibrator.c, 6)},
         "fit_time_s": round(fit_time, 3), "predict_time_s": round(predict_time, 4),
         "total_time_s": round(time.perf_counter() - started, 1),
     }

@@ -2,16 +2,18 @@
 
 ``train`` runs four named stages:
 
-1. **prepare** — leakage check, then a stratified 80/20 train/holdout split (the holdout is
+1. **prepare** — the input policy (``ml/policy/input_policy.yaml``: excluded attributes out,
+   sensitive ones flagged), the leakage check, then a stratified 80/20 train/holdout split (the holdout is
    touched once, at the end);
 2. **fit candidates** — for each candidate (model × class-imbalance method) a randomised
    search with stratified 5-fold CV ranked by the business cost at the fold's optimal
    threshold, out-of-fold scores → calibrator → threshold, refit, holdout metrics; one nested
    MLflow run each (``ml.training.search``);
 3. **select** — the AUC guard, then the best candidate by CV cost, explained (global SHAP
-   importance) and measured for fairness;
+   importance), measured for fairness and judged by the fairness gate (``ml.policy.gate``);
 4. **register and report** — the model logged as a pyfunc and registered (champion only if it
-   beats the current one on holdout cost), the model card, ``results.json`` and ``results.md``.
+   passes the fairness gate and beats the current one on holdout cost), the model card,
+   ``results.json`` and ``results.md``; the policy's version and hash on the runs and version.
 """
 from __future__ import annotations
 
@@ -28,6 +30,8 @@ from tqdm import tqdm
 
 from ml.config import settings
 from ml.errors import LeakageError, MLError
+from ml.policy.gate import fairness_gate
+from ml.policy.input import InputPolicy, load
 from ml.training import plots
 from ml.training.candidates import candidates
 from ml.training.cost import weights
@@ -53,19 +57,34 @@ class Prepared:
     y_hold: np.ndarray
     groups: pd.DataFrame  # holdout clients' sex and age, for the fairness table
     dataset: dict
+    policy: InputPolicy
+    lineage: dict[str, list[str]]
 
 
 # --------------------------------------------------------------------------- data
-def load_training_data(features_dir: Path) -> tuple[pd.DataFrame, list[str], dict, pd.DataFrame]:
-    """(train feature frame, model features, dictionary, clients) of a features folder."""
+def load_training_data(features_dir: Path, policy: InputPolicy | None = None
+                       ) -> tuple[pd.DataFrame, list[str], dict, pd.DataFrame]:
+    """(train feature frame, model features, dictionary, clients) of a features folder: the
+    model features are every column the input policy does not exclude; each dictionary entry
+    gets its lineage and the policy's flags (the policy read now, not when the folder was
+    built)."""
+    from ml.features.dictionary import LINEAGE
+
+    policy = policy or load()
     features_dir = Path(features_dir)
     path = features_dir / "features_train.parquet"
     if not path.exists():
         raise MLError(f"{path} not found: build the features first (`python -m ml features`)")
     frame = pd.read_parquet(path)
     dictionary = json.loads((features_dir / "feature_dictionary.json").read_text(encoding="utf-8"))["features"]
+    for name in frame.columns.drop(["SK_ID_CURR", "TARGET"], errors="ignore"):
+        entry = dict(dictionary.get(name, {}))
+        inputs = list(entry.get("inputs") or LINEAGE.get(name, []))
+        status = policy.classify(name, inputs)
+        dictionary[name] = {**entry, "inputs": inputs, "sensitive": status != "allowed",
+                            "excluded": status == "excluded"}
     features = [c for c in frame.columns if c not in ("SK_ID_CURR", "TARGET")
-                and not dictionary.get(c, {}).get("sensitive", False)]
+                and not dictionary[c]["excluded"]]
     clients_path = features_dir / "clients.parquet"
     clients = pd.read_parquet(clients_path, columns=["SK_ID_CURR", "CODE_GENDER", "AGE_YEARS"]) \
         if clients_path.exists() else pd.DataFrame(columns=["SK_ID_CURR", "CODE_GENDER", "AGE_YEARS"])
@@ -75,13 +94,15 @@ def load_training_data(features_dir: Path) -> tuple[pd.DataFrame, list[str], dic
 
 
 # --------------------------------------------------------------------------- stages
-def prepare(features_dir: Path) -> Prepared:
-    """Stage 1: load, check for leakage, split train/holdout (stratified, seeded)."""
+def prepare(features_dir: Path, policy: InputPolicy | None = None) -> Prepared:
+    """Stage 1: load under the input policy, check for leakage, split train/holdout
+    (stratified, seeded)."""
     from ml.model.registry import fingerprint
     from ml.training.leakage import check_leakage, load_sources
 
     features_dir = Path(features_dir)
-    frame, features, dictionary, clients = load_training_data(features_dir)
+    policy = policy or load()
+    frame, features, dictionary, clients = load_training_data(features_dir, policy)
     y_all = frame["TARGET"].to_numpy(dtype=int)
     print(f"leakage check on {len(features)} features ...", flush=True)
     check_leakage(frame[features], y_all, load_sources(features_dir))
@@ -95,8 +116,9 @@ def prepare(features_dir: Path) -> Prepared:
                "default_rate": round(float(y_all.mean()), 5), "features": len(features),
                "fingerprint": fingerprint([features_dir / "features_train.parquet"]),
                "provenance": dictionary_document.get("provenance")}
+    lineage = {name: dictionary[name]["inputs"] for name in features}
     return Prepared(features_dir, frame, features, dictionary, X_all[train_index], y_all[train_index],
-                    X_all[hold_index], y_all[hold_index], groups, dataset)
+                    X_all[hold_index], y_all[hold_index], groups, dataset, policy, lineage)
 
 
 def fit_candidates(data: Prepared, chosen: list, n_iter: int, search_rows: int, cost_fn: float,
@@ -108,7 +130,8 @@ def fit_candidates(data: Prepared, chosen: list, n_iter: int, search_rows: int, 
     for candidate in tqdm(chosen, desc="candidates", unit="model"):
         with mlflow.start_run(experiment_id=experiment, run_name=candidate.name, nested=True) as child:
             result = fit_candidate(candidate, data.X, data.y, data.X_hold, data.y_hold, data.features,
-                                   n_iter, search_rows, cost_fn, cost_fp)
+                                   n_iter, search_rows, cost_fn, cost_fp, policy=data.policy,
+                                   lineage=data.lineage)
             result.record["run_id"] = child.info.run_id
             _log_candidate(result, data.y_hold, cost_fn, cost_fp, figures)
             fitted.append(result)
@@ -141,6 +164,14 @@ def select(data: Prepared, fitted: list[Fitted], allow_high_auc: bool, cost_fn: 
                              cost_fn, cost_fp),
         "global_importance": importance[:30],
     }
+    results["fairness_gate"] = fairness_gate(results["fairness"], data.policy)
+    results["input_policy"] = {
+        **data.policy.record(), "owner": data.policy.owner, "date": data.policy.date,
+        "excluded": data.policy.excluded, "sensitive_allowed": data.policy.sensitive_allowed,
+        "excluded_features": sorted(n for n, e in data.dictionary.items() if e.get("excluded")),
+        "sensitive_features_used": sorted(f for f in data.features if data.dictionary[f]["sensitive"]),
+    }
+    best.model.metadata["input_policy"] = data.policy.record()
     with mlflow.start_run(run_id=best.record["run_id"], nested=True):
         plots.shap_summary(contributions, sample, best.model.features, figures / "shap_summary.png",
                            "SHAP — importance globale (holdout)")
@@ -164,10 +195,14 @@ def register_and_report(data: Prepared, best: Fitted, results: dict, reports_dir
             input_example=data.frame[data.features].iloc[:2].astype("float64"),
             pip_requirements=model_requirements(),
         )
+    gate = results["fairness_gate"]
     version, promoted = register(best.record["run_id"], MODEL_ARTIFACT, best.record["holdout"]["business_cost"],
                                  tags={"candidate": best.candidate.name,
                                        "holdout_auc": best.record["holdout"]["auc"],
-                                       "train_run_id": results["run_id"]})
+                                       "train_run_id": results["run_id"], **data.policy.record(),
+                                       "fairness_gate": "pass" if gate["passed"] else "fail",
+                                       "fairness_violations": "; ".join(gate["violations"]) or "-"},
+                                 gate_passed=gate["passed"])
     name = settings().model_name
     results["registered"] = {"name": name, "version": version, "champion": promoted,
                              "model_uri": info.model_uri}
@@ -184,8 +219,10 @@ def register_and_report(data: Prepared, best: Fitted, results: dict, reports_dir
 def train(features_dir: Path, quick: bool = False, n_iter: int | None = None,
           allow_high_auc: bool = False, cost_fn: float | None = None,
           cost_fp: float | None = None, search_rows: int = 60_000,
-          reports_dir: Path | None = None, only: list[str] | None = None) -> dict:
-    """Train every candidate, track in MLflow, register the best; returns the results dict."""
+          reports_dir: Path | None = None, only: list[str] | None = None,
+          policy: Path | None = None) -> dict:
+    """Train every candidate, track in MLflow, register the best; returns the results dict.
+    ``policy``: another input policy file (tests); the declared one by default."""
     import mlflow
 
     from ml.model.registry import experiment_id, git_commit
@@ -195,14 +232,14 @@ def train(features_dir: Path, quick: bool = False, n_iter: int | None = None,
     reports_dir = Path(reports_dir or current.reports_dir)
     figures = reports_dir / "figures"
     n_iter = n_iter or (2 if quick else 8)
-    data = prepare(features_dir)
+    data = prepare(features_dir, load(policy))
     chosen = [c for c in candidates() if not only or c.name in only or c.kind == "dummy"]
     mlflow.set_tracking_uri(current.tracking_uri)
     experiment = experiment_id()
     with mlflow.start_run(experiment_id=experiment, run_name=f"train-{time.strftime('%Y%m%d-%H%M%S')}") as parent:
         mlflow.set_tags({"git_commit": git_commit(), "dataset_fingerprint": data.dataset["fingerprint"],
-                         "quick": str(quick)})
-        mlflow.log_params({"cost_fn": cost_fn, "cost_fp": cost_fp, "folds": FOLDS, "n_iter": n_iter,
+                         "quick": str(quick), **data.policy.record()})
+        mlflow.log_params({**data.policy.record(), "cost_fn": cost_fn, "cost_fp": cost_fp, "folds": FOLDS, "n_iter": n_iter,
                            "holdout_share": HOLDOUT_SHARE, **{f"data_{k}": v for k, v in data.dataset.items()}})
         fitted = fit_candidates(data, chosen, n_iter, search_rows, cost_fn, cost_fp, experiment, figures)
         best, results = select(data, fitted, allow_high_auc, cost_fn, cost_fp, parent.info.run_id, figures)
@@ -273,14 +310,24 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
     parser.add_argument("--cost-fp", type=float, default=current.cost_fp)
     parser.add_argument("--reports", type=Path, default=current.reports_dir)
     parser.add_argument("--only", nargs="*", help="candidate names to train (dummy always)")
+    parser.add_argument("--policy", type=Path, default=None,
+                        help="input policy file (default: ml/policy/input_policy.yaml, the declared one)")
 
 
 def run(args: argparse.Namespace) -> int:
     results = train(args.features, quick=args.quick, n_iter=args.n_iter, allow_high_auc=args.allow_high_auc,
                     cost_fn=args.cost_fn, cost_fp=args.cost_fp, search_rows=args.search_rows,
-                    reports_dir=args.reports, only=args.only)
+                    reports_dir=args.reports, only=args.only, policy=args.policy)
     registered = results["registered"]
-    print(f"registered {registered['name']} version {registered['version']}"
-          f"{' as @champion' if registered['champion'] else ' (the champion stays: it has a lower holdout cost)'}; "
+    gate = results["fairness_gate"]
+    if registered["champion"]:
+        outcome = " as @champion"
+    elif not gate["passed"]:
+        outcome = (" but NOT as @champion: outside the fairness gate (" + "; ".join(gate["violations"])
+                   + f"); to promote it anyway: python -m ml promote --version {registered['version']} "
+                   '--justify "why"')
+    else:
+        outcome = " (the champion stays: it has a lower holdout cost)"
+    print(f"registered {registered['name']} version {registered['version']}{outcome}; "
           f"results in {args.reports / 'results.md'}")
     return 0

@@ -158,6 +158,11 @@ class ReasonSerializer(_ShownSerializer):
     display_points = serializers.CharField(help_text="l'effet en points, en français (« +4,2 points »)")
     direction = serializers.ChoiceField(choices=("augmente", "diminue"))
     sentence = serializers.CharField(help_text="la raison en français clair")
+    sensitive = serializers.BooleanField(
+        help_text="la raison cite un attribut sensible de la politique d'entrée (l'âge) : autorisé "
+                  "avec une justification écrite, à présenter avec précaution")
+    sensitive_note = serializers.CharField(
+        allow_null=True, help_text="la note en français qui l'explique au conseiller (null sinon)")
 
 
 class OtherFactorsSerializer(serializers.Serializer):

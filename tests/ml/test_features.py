@@ -129,11 +129,17 @@ def test_dictionary_covers_every_feature(feature_dir: Path, tables) -> None:
     names = feature_names(tables["features_train"])
     assert list(document["features"]) == names
     for name, entry in document["features"].items():
-        assert set(entry) == {"label", "unit", "source", "description", "sensitive"}, name
+        assert set(entry) == {"label", "unit", "source", "description", "inputs", "sensitive",
+                              "excluded"}, name
         assert entry["unit"] in dictionary.UNITS, name
         assert entry["label"] and entry["description"].endswith("."), name
+    # the input policy, applied through each feature's computed lineage: sex and what derives
+    # from it excluded; age and what derives from it sensitive but allowed
+    excluded = {n for n, e in document["features"].items() if e["excluded"]}
     sensitive = {n for n, e in document["features"].items() if e["sensitive"]}
-    assert sensitive == {"CODE_GENDER_F", "CODE_GENDER_M"}
+    assert excluded == {"CODE_GENDER_F", "CODE_GENDER_M"}
+    assert sensitive == excluded | {"AGE_YEARS", "EMPLOYED_AGE_RATIO"}
+    assert document["features"]["EMPLOYED_AGE_RATIO"]["inputs"] == ["DAYS_BIRTH", "DAYS_EMPLOYED"]
 
 
 def test_cli_writes_the_folder_and_reports_bad_input(

@@ -9,6 +9,7 @@ from typing import Any
 from vocabulary import advisor_decisions, formats
 from vocabulary import recourse as recourse_words
 from vocabulary.features import CLIENT_FIELDS, label_and_unit
+from vocabulary.governance import sensitive_note
 
 CLIENT_ID = 100002
 THRESHOLD = 0.09
@@ -24,6 +25,9 @@ def feature(name: str) -> dict[str, str]:
 FEATURES = [feature("AGE_YEARS"), feature("AMT_INCOME_TOTAL"), feature("CREDIT_INCOME_RATIO")]
 
 
+SENSITIVE = {"AGE_YEARS", "EMPLOYED_AGE_RATIO"}  # the input policy's sensitive-but-allowed features
+
+
 def reason(name: str, value: float, contribution: float) -> dict[str, Any]:
     label, unit = label_and_unit(name)
     direction = "augmente" if contribution > 0 else "diminue"
@@ -32,6 +36,7 @@ def reason(name: str, value: float, contribution: float) -> dict[str, Any]:
         "feature": name, "label": label, "value": value, "display_value": display,
         "unit": unit, "contribution": contribution, "direction": direction,
         "sentence": f"{label} ({display}) {direction} le risque de défaut.",
+        "sensitive": name in SENSITIVE, "sensitive_note": sensitive_note("DAYS_BIRTH") if name in SENSITIVE else None,
     }
 
 

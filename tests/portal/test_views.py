@@ -139,6 +139,9 @@ def test_client_page_shows_score_decision_reasons_and_facts(advisor_client, fake
     assert "23,4\u202f%" in html and "9,0\u202f%" in html  # probability and threshold
     for reason in fakes.REASONS:
         assert escape(reason["sentence"]) in html
+    # the reason citing age carries the input policy's note, once (no other reason is sensitive)
+    assert [r["feature"] for r in fakes.REASONS if r["sensitive"]] == ["AGE_YEARS"]
+    assert html.count(escape(fakes.sensitive_note("DAYS_BIRTH"))) == 1
     assert "25,9\u202fans" in html  # age in years
     assert "202\u202f500\u202f€" in html  # income in euros
     assert "Prêt personnel" in html and "Ouvrier·ère" in html  # categories in French

@@ -1,0 +1,105 @@
+"""Model quality within the input policy (issue 15, item 9): today's champion configuration
+against candidates for a better one, by repeated stratified CV on the same folds, paired
+(``ml.training.compare``): monotone constraints where the direction of the risk is known,
+stronger regularisation for small data, a logistic regression, a blend of the two, and a few
+more application-table ratios. On the real sample (when `make real-sample` built it) and the
+synthetic demo. Written to reports/bench/model_quality.json; only what pays is adopted.
+
+``python -m bench.model_quality [real_sample|synthetic ...]`` runs it alone."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ml.config import PROJECT_ROOT, settings
+from ml.training.compare import Config, champion_estimator, cross_validate
+
+REAL_SAMPLE_FEATURES = PROJECT_ROOT / "data" / "real-sample-features"
+# Features whose effect on the risk has a known sign: external scores (higher, safer).
+DECREASING = ("EXT_SOURCE_1", "EXT_SOURCE_2", "EXT_SOURCE_3", "EXT_SOURCE_MEAN", "EXT_SOURCE_MIN",
+              "EXT_SOURCE_MAX", "EXT_SOURCE_PROD")
+REGULARISED = {"n_estimators": 500, "learning_rate": 0.02, "num_leaves": 7, "min_child_samples": 100,
+               "colsample_bytree": 0.5, "reg_lambda": 5.0}
+
+
+def extra_ratios(frame: pd.DataFrame) -> pd.DataFrame:
+    """Candidate application ratios, tried here before any enters the feature build."""
+    def ratio(a: pd.Series, b: pd.Series) -> pd.Series:
+        return a / b.replace(0, np.nan)
+
+    return frame.assign(
+        X_ANNUITY_GOODS_RATIO=ratio(frame["AMT_ANNUITY"], frame["AMT_GOODS_PRICE"]),
+        X_CREDIT_GOODS_GAP_INCOME=ratio(frame["AMT_CREDIT"] - frame["AMT_GOODS_PRICE"], frame["AMT_INCOME_TOTAL"]),
+        X_EXT_SOURCE_WEIGHTED=(2 * frame["EXT_SOURCE_1"].fillna(frame["EXT_SOURCE_MEAN"])
+                               + 3 * frame["EXT_SOURCE_2"].fillna(frame["EXT_SOURCE_MEAN"])
+                               + 4 * frame["EXT_SOURCE_3"].fillna(frame["EXT_SOURCE_MEAN"])) / 9,
+    )
+
+
+def monotone(features: list[str]) -> list[int]:
+    return [-1 if name in DECREASING else 0 for name in features]
+
+
+def configs(features: list[str], extra: list[str]) -> dict[str, Config]:
+    from sklearn.ensemble import VotingClassifier
+
+    from ml.training.candidates import LINEAR_DEFAULTS, candidates
+
+    linear = next(c for c in candidates() if c.name == "logreg_class_weight")
+    build_linear = lambda: linear.build().set_params(**LINEAR_DEFAULTS)  # noqa: E731
+    regularised_monotone = champion_estimator(**REGULARISED, monotone_constraints=monotone(features))
+    with_extra = [*features, *extra]
+    return {
+        "champion": Config(features, champion_estimator()),
+        "monotone": Config(features, champion_estimator(monotone_constraints=monotone(features))),
+        "regularised": Config(features, champion_estimator(**REGULARISED)),
+        "regularised_monotone": Config(features, regularised_monotone),
+        "logreg": Config(features, build_linear),
+        "blend_regularised_monotone_logreg": Config(features, lambda: VotingClassifier(
+            [("lgbm", regularised_monotone()), ("logreg", build_linear())], voting="soft")),
+        "regularised_monotone_extra_ratios": Config(with_extra, champion_estimator(
+            **REGULARISED, monotone_constraints=monotone(with_extra))),
+    }
+
+
+def measure(features_dir: Path) -> dict:
+    from ml.policy.input import load
+    from ml.training.train import load_training_data
+
+    policy = load()
+    frame, features, _, _ = load_training_data(features_dir, policy)
+    frame = extra_ratios(frame)
+    extra = [c for c in frame.columns if c.startswith("X_")]
+    return {**cross_validate(frame, configs(features, extra), baseline="champion"),
+            "features_dir": str(features_dir), **policy.record()}
+
+
+def main(out_dir: Path, names: list[str] | None = None) -> dict:
+    names = names or ["real_sample", "synthetic"]
+    result = {}
+    if "real_sample" in names and (REAL_SAMPLE_FEATURES / "features_train.parquet").is_file():
+        result["real_sample"] = measure(REAL_SAMPLE_FEATURES)
+    if "synthetic" in names:
+        result["synthetic"] = measure(settings().features_dir)
+    return result
+
+
+if __name__ == "__main__":
+    out = settings().reports_dir / "bench" / "model_quality.json"
+    previous = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
+    measured = main(out.parent, sys.argv[1:])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({**previous, **measured}, indent=2, ensure_ascii=False), encoding="utf-8")
+    for data_set, document in measured.items():
+        for name, row in document["configs"].items():
+            diff = row["vs_baseline"]
+            print(f"{data_set:<12} {name:<36} auc {row['auc']['mean']:.4f} ±{row['auc']['high'] - row['auc']['mean']:.4f}"
+                  f"  cost {row['business_cost']['mean']:.4f} ±{row['business_cost']['high'] - row['business_cost']['mean']:.4f}"
+                  + (f"  Δauc {diff['auc']['mean']:+.4f} [{diff['auc']['low']:+.4f}, {diff['auc']['high']:+.4f}]"
+                     f"  Δcost {diff['business_cost']['mean']:+.4f} [{diff['business_cost']['low']:+.4f}, "
+                     f"{diff['business_cost']['high']:+.4f}]" if diff else "") + f"  ({row['seconds']} s)")
+    print(f"written to {out}")
