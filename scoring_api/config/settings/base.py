@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "scoring_api.scoring",
     "scoring_api.monitoring",
     "scoring_api.decisions",
+    "scoring_api.outcomes",
 ]
 
 # DJANGO REST FRAMEWORK
