@@ -19,6 +19,7 @@ from django.conf import settings
 from ml.monitoring.performance import estimated_performance
 from ml.monitoring.realized import auc, cost, realized_performance
 from scoring_api.monitoring.models import PerformanceMeasure
+from scoring_api.monitoring.reference import Reference
 
 logger = logging.getLogger(__name__)
 
@@ -101,9 +102,25 @@ def _measure(kind: str, role: str, name: str, version: str, period: str, thresho
         calibration=result.get("calibration", []), **extra)
 
 
-def performance_measure(*, window: pd.DataFrame, until: datetime) -> Performance:
+def _estimate_reference(reference: Reference | None, name: str, version: str,
+                        threshold: float) -> tuple[float | None, float | None] | None:
+    """(AUC, cost) the same estimator gives on the reference population's scores (the training
+    features scored by this version), or None when the reference is another model."""
+    if reference is None or reference.scores is None or (reference.model_name, reference.model_version) != (
+            name, version):
+        return None
+    result = estimated_performance(reference.scores, threshold)
+    return _clean(result["auc"]), _clean(result["cost"])
+
+
+def performance_measure(*, window: pd.DataFrame, until: datetime, reference: Reference | None = None) -> Performance:
     """Estimated performance of the window's real events (per version and month) and realized
-    performance of the predictions of the last MONITORING_OUTCOME_DAYS with a known outcome."""
+    performance of the predictions of the last MONITORING_OUTCOME_DAYS with a known outcome.
+
+    The estimate is compared with the same estimate on the reference population (CBPE on the
+    training features scored by the same version: the model's own calibration cancels out, as
+    NannyML's reference period), or with the training holdout when the reference is another
+    model; realized performance with the training holdout (the model's MLflow metrics)."""
     found = Performance()
     min_events, min_outcomes = settings.MONITORING_MIN_EVENTS, settings.MONITORING_MIN_OUTCOMES
     if not window.empty:
@@ -113,8 +130,12 @@ def performance_measure(*, window: pd.DataFrame, until: datetime) -> Performance
                 continue
             threshold = float(group["threshold"].iloc[-1])
             result = estimated_performance(group["probability_default"].astype(float).to_numpy(), threshold)
-            found.measures.append(_measure(PerformanceMeasure.Kind.ESTIMATED, PerformanceMeasure.Role.CHAMPION,
-                                           str(name), str(version), str(period), threshold, result))
+            measure = _measure(PerformanceMeasure.Kind.ESTIMATED, PerformanceMeasure.Role.CHAMPION,
+                               str(name), str(version), str(period), threshold, result)
+            baseline = _estimate_reference(reference, str(name), str(version), threshold)
+            if baseline is not None:
+                measure.reference_auc, measure.reference_cost = baseline
+            found.measures.append(measure)
     since = until - timedelta(days=settings.MONITORING_OUTCOME_DAYS)
     known = predictions_with_outcomes(since=since, until=until)
     if known.empty:

@@ -42,7 +42,7 @@ def monitoring_run_create(
     events = event_frame(since=since, until=until)
     simulation = events["simulation"].fillna(False).astype(bool)
     real = events[~simulation]
-    performance = performance_measure(window=real, until=until)
+    performance = performance_measure(window=real, until=until, reference=reference)
     enough = len(real) >= max(min_events, 1)
     if not enough and not performance.realized:
         raise EmptyWindow(

@@ -74,15 +74,48 @@ def _outcomes(rows: pd.DataFrame, defaulted: np.ndarray) -> None:
         for c, d in zip(rows["client_id"], defaulted)])
 
 
-def _run(tmp_path: Path) -> MonitoringRun:
+def _run(tmp_path: Path, reference: Reference | None = None) -> MonitoringRun:
     now = timezone.now()
-    reference = Reference(features=pd.DataFrame({"x": [0.0]}))
+    reference = reference or Reference(features=pd.DataFrame({"x": [0.0]}))
     return monitoring_run_create(since=now - timedelta(hours=24), until=now, reference=reference,
                                  min_events=30, report_dir=tmp_path / "reports")
 
 
+def _reference(registered_model, champion, scored: pd.DataFrame) -> Reference:
+    """The training population scored by the champion: what the estimate is compared with."""
+    return Reference(features=pd.DataFrame({"x": [0.0]}), scores=scored["p"].to_numpy(),
+                     threshold=champion.threshold, model_name=registered_model.name,
+                     model_version=registered_model.version)
+
+
+def test_the_estimate_on_the_reference_traffic_raises_no_alert(registered_model, champion, scored, tmp_path):
+    _record(registered_model, champion, scored)
+    run = _run(tmp_path, _reference(registered_model, champion, scored))
+    estimated = run.measures.get()
+    assert estimated.auc == pytest.approx(estimated.reference_auc)
+    assert estimated.cost == pytest.approx(estimated.reference_cost)
+    assert _kinds(run) == set()
+
+
+def test_a_small_sample_is_not_a_significant_degradation(registered_model, champion, scored, tmp_path, settings):
+    """Realized cost above the bound but its interval reaching below it: no alert."""
+    settings.MONITORING_MIN_OUTCOMES = 50
+    sample = scored.sample(n=60, random_state=1)
+    _record(registered_model, champion, sample)
+    _outcomes(sample, sample["target"].to_numpy())
+    run = _run(tmp_path)
+    realized = run.measures.get(kind="realized")
+    assert realized.cost_low < realized.reference_cost * 1.2
+    assert Alert.Kind.REALIZED_COST not in _kinds(run)
+
+
+PERFORMANCE = {Alert.Kind.ESTIMATED_AUC, Alert.Kind.ESTIMATED_COST, Alert.Kind.REALIZED_AUC,
+               Alert.Kind.REALIZED_COST}
+
+
 def _kinds(run: MonitoringRun) -> set[str]:
-    return set(run.alerts.values_list("kind", flat=True))
+    """The performance alerts of the run (drift and refusal-rate alerts are tested elsewhere)."""
+    return set(run.alerts.values_list("kind", flat=True)) & PERFORMANCE
 
 
 def test_the_reference_is_the_models_training_holdout(registered_model):
@@ -101,7 +134,7 @@ def test_outcomes_as_the_model_expected_raise_no_alert(registered_model, champio
     assert realized.auc_low < realized.auc < realized.auc_high
     assert realized.cost_low < realized.cost < realized.cost_high
     assert len(realized.calibration) == 10
-    assert _kinds(run) == set() and run.status == MonitoringRun.Status.OK
+    assert set(run.alerts.values_list("kind", flat=True)) == set() and run.status == MonitoringRun.Status.OK
     assert realized.reference_auc == pytest.approx(registered_model.results["champion"]["holdout"]["auc"])
 
 
@@ -134,7 +167,10 @@ def test_traffic_the_model_cannot_rank_alerts_on_the_estimate_before_any_outcome
     shifted = scored[(scored["p"] >= champion.threshold) & (scored["p"] < 0.4)]
     assert len(shifted) >= 100
     _record(registered_model, champion, shifted)
-    run = _run(tmp_path)
+    run = _run(tmp_path, _reference(registered_model, champion, scored))
+    estimated = run.measures.get()
+    assert (estimated.reference_auc, estimated.reference_cost) != holdout_metrics(
+        registered_model.name, registered_model.version)  # CBPE on the training scores
     assert not run.measures.filter(kind="realized").exists()
     assert _kinds(run) == {Alert.Kind.ESTIMATED_AUC, Alert.Kind.ESTIMATED_COST}
     assert "aucune prédiction dont l'issue est connue" in " ".join(run.details["performance_notes"])
