@@ -8,7 +8,7 @@ import time
 
 from ml.config import settings
 
-BENCHMARKS = ["pipeline", "train", "api", "recourse", "portal", "drift"]
+BENCHMARKS = ["pipeline", "train", "api", "recourse", "portal", "drift", "replay", "shadow"]
 
 
 def main(argv: list[str]) -> int:

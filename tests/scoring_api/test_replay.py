@@ -44,3 +44,18 @@ def test_the_alert_fires_on_the_degraded_replay_only(registered_model, synthetic
     assert degraded["alert_on_estimate"] and degraded["alert_on_realized"]
     assert not any(k.startswith("realized_") for k in degraded["estimate"]["alerts"])  # no outcome yet
     assert result["ok"]
+
+    # the methodology note reports the replay from reports/bench/replay.json
+    import shutil
+
+    from reporting.generate import generate
+
+    reports = tmp_path / "reports"
+    (reports / "bench").mkdir(parents=True)
+    shutil.copy(registered_model.reports_dir / "results.json", reports / "results.json")
+    (reports / "bench" / "replay.json").write_text(json.dumps(result, default=str))
+    note = generate(reports, tmp_path / "docs", local=False)["note"].read_text(encoding="utf-8")
+    section = note.split("### Suivi de la performance et rejeu de production", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith(("| fidèle", "| dégradé"))]
+    assert len(rows) == 2 and "| aucune | aucune |" in rows[0] and "estimated_cost" in rows[1]
+    assert "se déclenche sur le rejeu dégradé seulement" in section
