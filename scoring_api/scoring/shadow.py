@@ -81,8 +81,11 @@ def shadow_score(champion: CreditScoringModel, row: np.ndarray) -> ShadowScore |
         challenger = challengers.get()
         if challenger is None or (challenger.name, challenger.version) == (champion.name, champion.version):
             return None
-        frame = pd.DataFrame([row], columns=champion.features)
-        probability = float(challenger.predict_proba(frame)[0])
+        if list(challenger.features) == list(champion.features):
+            model_input = row.reshape(1, -1)  # same inputs: no frame to build
+        else:  # by name: a challenger feature the champion lacks is missing
+            model_input = pd.DataFrame([row], columns=champion.features)
+        probability = float(challenger.predict_proba(model_input)[0])
         if not np.isfinite(probability):
             raise ValueError(f"non-finite probability {probability}")
         return ShadowScore(version=str(challenger.version), probability_default=round(probability, 6),

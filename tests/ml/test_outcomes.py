@@ -36,3 +36,12 @@ def test_two_values_for_the_same_client_and_date_are_both_refused():
             {"client_id": 7, "outcome_date": "2025-06-30", "defaulted": 0}]
     _, errors = validate_records(rows, today=TODAY)
     assert set(errors) == {0, 2}
+
+
+def test_the_outcomes_token_is_never_printed(monkeypatch, capsys):
+    from ml.__main__ import main
+
+    monkeypatch.setenv("OUTCOMES_API_TOKEN", "secret-outcomes-token-123")
+    assert main(["config"]) == 0
+    out = capsys.readouterr().out
+    assert "secret-outcomes-token-123" not in out and "(set, not shown)" in out
