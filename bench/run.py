@@ -8,7 +8,8 @@ import time
 
 from ml.config import settings
 
-BENCHMARKS = ["pipeline", "train", "api", "recourse", "portal", "drift", "policy_cost"]
+BENCHMARKS = ["pipeline", "train", "api", "recourse", "portal", "drift", "policy_cost", "replay",
+              "shadow"]
 
 
 def main(argv: list[str]) -> int:

@@ -23,6 +23,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "models": ("ml.model.registry", "list registered model versions and aliases"),
     "promote": ("ml.model.registry", "move the champion alias (fairness gate, --justify) or set the challenger"),
     "drift": ("ml.monitoring.drift", "data-drift report, application_train vs application_test"),
+    "outcomes": ("ml.monitoring.outcomes", "import known loan outcomes (defaulted 0/1) into the API"),
+    "simulate-production": ("ml.monitoring.replay", "replay application_test through the running "
+                            "API, faithful or degraded, with outcomes from the true risk"),
     "score-batch": ("ml.batch.run", "score a whole portfolio with reason codes"),
     "real-sample": ("ml.data.real_sample", "data directory from the small real Kaggle sample"),
     "report": ("reporting.generate", "methodology note and slides from the measured results"),

@@ -70,6 +70,15 @@ class Settings:
     spark_shuffle_partitions: int = _variable(
         "SPARK_SHUFFLE_PARTITIONS", "8", "Spark shuffle partitions (the default 200 is far too "
         "many for 2 cores)")
+    outcomes_api_url: str = _variable(
+        "OUTCOMES_API_URL", "http://127.0.0.1:8000", "scoring API that `ml outcomes import` and "
+        "`ml simulate-production` call")
+    outcomes_api_token: str = _variable(
+        "OUTCOMES_API_TOKEN", "", "API token with the outcomes permission (`manage.py "
+        "outcomes_token`), for `ml outcomes import` and `ml simulate-production`; never printed")
+    challenger_report: Path = _variable(
+        "CHALLENGER_REPORT", "reports/monitoring/challenger.json", "champion vs challenger on "
+        "the same outcomes, written by `manage.py monitor`, shown by `ml promote`")
     duckdb_threads: int = _variable(
         "DUCKDB_THREADS", "0", "DuckDB threads of the feature build (0: DuckDB's default, the cores)")
     duckdb_memory_limit: str = _variable(
@@ -142,5 +151,8 @@ def run(args) -> int:  # noqa: ANN001 (argparse.Namespace)
         return 0
     current = settings()
     for item in fields(Settings):
-        print(f"{item.metadata['env']:<26} {getattr(current, item.name)}")
+        value = getattr(current, item.name)
+        if item.metadata["env"].endswith("_TOKEN") and value:
+            value = "(set, not shown)"
+        print(f"{item.metadata['env']:<26} {value}")
     return 0

@@ -122,6 +122,35 @@ def drift_facts(drift: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
+def replay_facts(replay: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The production replay (reports/bench/replay.json, ``bench/replay.py``): per scenario, the
+    alerts of each monitor run and the champion's estimated against realized performance."""
+    if not replay or replay.get("error") or "faithful" not in replay:
+        return None
+    scenarios = []
+    for name in ("faithful", "degraded"):
+        run = replay.get(name) or {}
+        realized = {m["kind"]: m for m in (run.get("realized") or {}).get("measures", [])}
+        scenarios.append({
+            "name": {"faithful": "fidèle", "degraded": "dégradé"}[name],
+            "sent": _get_path(run, "traffic.sent"), "refusal_rate": _get_path(run, "traffic.refusal_rate"),
+            "default_rate": _get_path(run, "traffic.observed_default_rate"),
+            "estimate_alerts": (run.get("estimate") or {}).get("alerts", []),
+            "realized_alerts": (run.get("realized") or {}).get("alerts", []),
+            "estimated": realized.get("estimated"), "realized": realized.get("realized"),
+            "messages": (run.get("realized") or {}).get("messages", [])})
+    planted = _get_path(replay, "degraded.traffic.planted") or {}
+    return {"ok": replay.get("ok"), "scenarios": scenarios, "planted": planted, "bounds": replay.get("bounds", {})}
+
+
+def _get_path(document: Any, path: str) -> Any:
+    for part in path.split("."):
+        if not isinstance(document, dict):
+            return None
+        document = document.get(part)
+    return document
+
+
 def flatten(document: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
     """``{"a": {"b": 1}}`` → ``[("a.b", 1)]``: every scalar of a benchmark file (lists skipped)."""
     items: list[tuple[str, Any]] = []
@@ -236,6 +265,7 @@ def build_facts(inputs: ReportInputs, local: dict | None, local_error: str | Non
                     "best_auc": max((max(r["cv_auc"] or 0, r["auc"] or 0) for r in rows), default=None)},
         "protocol": {"holdout_share": train.HOLDOUT_SHARE, "folds": train.FOLDS},
         "drift": drift,
+        "replay": replay_facts(inputs.benchmarks.get("replay")),
         "benchmarks": benchmark_tables(inputs.benchmarks),
         "local": local,
         "local_error": local_error,

@@ -79,7 +79,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
-        fields = {}
+        fields = dict(getattr(exc, "fields", None) or {})  # rows named by a 409, e.g. outcomes
         message = str(detail)
         if code in MESSAGES and str(detail) == str(getattr(exc, "default_detail", "")):
             message = MESSAGES[code]

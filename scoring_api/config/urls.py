@@ -10,6 +10,7 @@ urlpatterns = [
     path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("", include("scoring_api.scoring.urls")),
     path("", include("scoring_api.decisions.urls")),
+    path("", include("scoring_api.outcomes.urls")),
 ]
 
 handler400 = "scoring_api.config.errors.bad_request"

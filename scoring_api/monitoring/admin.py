@@ -13,7 +13,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from scoring_api.monitoring.models import Alert, MonitoringRun
+from scoring_api.monitoring.charts import calibration_chart, calibration_table
+from scoring_api.monitoring.models import Alert, MonitoringRun, PerformanceMeasure
+from scoring_api.monitoring.report import performance_charts
 
 
 class AlertInline(admin.TabularInline):
@@ -24,14 +26,36 @@ class AlertInline(admin.TabularInline):
     readonly_fields = fields
 
 
+class PerformanceInline(admin.TabularInline):
+    model = PerformanceMeasure
+    extra = 0
+    can_delete = False
+    fields = ("kind", "role", "model_version", "period", "n", "n_defaults", "auc", "auc_low", "auc_high",
+              "estimated_auc", "reference_auc", "cost", "cost_low", "cost_high", "estimated_cost",
+              "reference_cost", "link")
+    readonly_fields = fields
+
+    @admin.display(description="Détail")
+    def link(self, measure: PerformanceMeasure) -> str:
+        return format_html('<a href="{}">calibration</a>',
+                           reverse("admin:monitoring_performancemeasure_change", args=[measure.pk]))
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(MonitoringRun)
 class MonitoringRunAdmin(admin.ModelAdmin):
     list_display = ("created_at", "status", "window_start", "window_end", "n_events", "refusal_rate",
                     "score_psi", "share_drifted", "latency_p99_ms", "report_link")
     list_filter = ("status", "model_version")
     date_hierarchy = "created_at"
-    inlines = [AlertInline]
-    readonly_fields = [f.name for f in MonitoringRun._meta.fields] + ["report_link"]
+    inlines = [AlertInline, PerformanceInline]
+    readonly_fields = [f.name for f in MonitoringRun._meta.fields] + ["report_link", "performance"]
+
+    @admin.display(description="Performance (graphiques et tableau)")
+    def performance(self, run: MonitoringRun) -> str:
+        return performance_charts(list(run.measures.all()), prefix=f"run-{run.pk}")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -79,3 +103,28 @@ class AlertAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(PerformanceMeasure)
+class PerformanceMeasureAdmin(admin.ModelAdmin):
+    list_display = ("run", "kind", "role", "model_version", "period", "n", "auc", "estimated_auc",
+                    "reference_auc", "cost", "estimated_cost", "reference_cost")
+    list_filter = ("kind", "role", "model_version", "period")
+    readonly_fields = [f.name for f in PerformanceMeasure._meta.fields if f.name != "calibration"] + [
+        "calibration_view"]
+    exclude = ("calibration",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: PerformanceMeasure | None = None) -> bool:
+        return False
+
+    @admin.display(description="Calibration par décile")
+    def calibration_view(self, measure: PerformanceMeasure) -> str:
+        if not measure.calibration:
+            return "— (performance estimée : pas d'issue observée)"
+        return calibration_chart(chart_id=f"calibration-{measure.pk}",
+                                 title=f"Taux de défaut observé par décile de probabilité, v{measure.model_version} "
+                                       f"{measure.period}", calibration=measure.calibration) + calibration_table(
+            measure.calibration)

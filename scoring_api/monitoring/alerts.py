@@ -43,6 +43,46 @@ def alerts_evaluate(*, run: MonitoringRun) -> list[Alert]:
     return alerts
 
 
+def performance_alerts(*, run: MonitoringRun, measures: list) -> list[Alert]:
+    """Alerts of the champion's measured performance against its reference: AUC lower by more
+    than MONITORING_AUC_DROP, or business cost higher by more than MONITORING_COST_RISE
+    (relative). Realized: a significant degradation, the whole 95 % bootstrap interval beyond
+    the bound (a few hundred outcomes are noisy: the point value alone would cry wolf).
+    Estimated: the expected value (CBPE) beyond the bound. The challenger never alerts."""
+    alerts: list[Alert] = []
+    drop, rise = settings.MONITORING_AUC_DROP, settings.MONITORING_COST_RISE
+    for measure in measures:
+        if measure.role != "champion":
+            continue
+        realized = measure.kind == "realized"
+        word = "réalisé" if realized else "estimé"
+        against = "l'échantillon de test de l'entraînement" if realized else "la référence (même estimation sur les données d'entraînement)"
+        where = (f"modèle v{measure.model_version}, prédictions de {measure.period}, "
+                 f"{measure.n} {'issues connues' if realized else 'prédictions'}")
+        if measure.auc is not None and measure.reference_auc is not None:
+            judged = measure.auc_high if realized and measure.auc_high is not None else measure.auc
+            fall = measure.reference_auc - judged
+            if fall > drop:
+                alerts.append(Alert(
+                    run=run, kind=Alert.Kind.REALIZED_AUC if realized else Alert.Kind.ESTIMATED_AUC,
+                    value=fall, threshold=drop,
+                    message=(f"AUC {'réalisée' if realized else 'estimée'} {measure.auc:.3f} "
+                             f"[{measure.auc_low:.3f} ; {measure.auc_high:.3f}] contre {measure.reference_auc:.3f} "
+                             f"pour {against} : baisse de {fall:.3f}{' au moins' if realized else ''} "
+                             f"(seuil {drop:g}) — {where}")))
+        if measure.cost is not None and measure.reference_cost:
+            judged = measure.cost_low if realized and measure.cost_low is not None else measure.cost
+            change = judged / measure.reference_cost - 1
+            if change > rise:
+                alerts.append(Alert(
+                    run=run, kind=Alert.Kind.REALIZED_COST if realized else Alert.Kind.ESTIMATED_COST,
+                    value=change, threshold=rise,
+                    message=(f"coût métier {word} {measure.cost:.3f} par client [{measure.cost_low:.3f} ; "
+                             f"{measure.cost_high:.3f}] contre {measure.reference_cost:.3f} pour {against} : "
+                             f"+{change:.0%}{' au moins' if realized else ''} (seuil +{rise:.0%}) — {where}")))
+    return alerts
+
+
 def alert_send(*, alert: Alert) -> Alert:
     """Log the alert, email it to MONITORING_ALERT_EMAILS and post it to MONITORING_WEBHOOK_URL."""
     subject = f"[scoring] Alerte monitoring — {alert.get_kind_display()}"

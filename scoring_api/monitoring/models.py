@@ -48,6 +48,10 @@ class Alert(models.Model):
         SCORE_PSI = "score_psi", "Dérive des scores (PSI)"
         REFUSAL_RATE = "refusal_rate", "Taux de refus"
         LATENCY = "latency_p99", "Latence p99"
+        ESTIMATED_AUC = "estimated_auc", "AUC estimée (avant les issues)"
+        ESTIMATED_COST = "estimated_cost", "Coût métier estimé (avant les issues)"
+        REALIZED_AUC = "realized_auc", "AUC réalisée"
+        REALIZED_COST = "realized_cost", "Coût métier réalisé"
 
     run = models.ForeignKey(MonitoringRun, on_delete=models.CASCADE, related_name="alerts")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -63,3 +67,47 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.message}"
+
+
+class PerformanceMeasure(models.Model):
+    """The model's performance measured by a run, per model version and period (month of the
+    predictions): estimated from the probabilities (CBPE) before the outcomes arrive, realized
+    once they are known (with, beside it, the estimate on the same predictions)."""
+
+    class Kind(models.TextChoices):
+        ESTIMATED = "estimated", "estimée"
+        REALIZED = "realized", "réalisée"
+
+    class Role(models.TextChoices):
+        CHAMPION = "champion", "champion"
+        CHALLENGER = "challenger", "challenger (ombre)"
+
+    run = models.ForeignKey(MonitoringRun, on_delete=models.CASCADE, related_name="measures")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.CHAMPION)
+    model_name = models.CharField(max_length=100)
+    model_version = models.CharField(max_length=20)
+    period = models.CharField(max_length=7, help_text="mois des prédictions, AAAA-MM")
+    n = models.PositiveIntegerField(help_text="prédictions mesurées")
+    n_defaults = models.PositiveIntegerField(null=True, help_text="défauts constatés (réalisée)")
+    threshold = models.FloatField()
+    auc = models.FloatField(null=True)
+    auc_low = models.FloatField(null=True)
+    auc_high = models.FloatField(null=True)
+    cost = models.FloatField(null=True, help_text="coût métier par client au seuil du modèle")
+    cost_low = models.FloatField(null=True)
+    cost_high = models.FloatField(null=True)
+    estimated_auc = models.FloatField(null=True, help_text="estimation CBPE sur les mêmes prédictions")
+    estimated_cost = models.FloatField(null=True)
+    reference_auc = models.FloatField(null=True, help_text="AUC du modèle sur l'échantillon de test de l'entraînement")
+    reference_cost = models.FloatField(null=True)
+    calibration = models.JSONField(default=list, blank=True,
+                                   help_text="par décile : n, probabilité prédite, taux observé et IC")
+
+    class Meta:
+        ordering = ["run", "kind", "role", "model_version", "period"]
+        verbose_name = "performance mesurée"
+        verbose_name_plural = "performances mesurées"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.model_version} {self.period} ({self.get_role_display()})"

@@ -8,13 +8,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.conf import settings
 from django.db import transaction
 
 from ml.monitoring.drift import DriftResult, column_drift
 from ml.monitoring.psi import population_stability_index
-from scoring_api.monitoring.alerts import alert_send, alerts_evaluate
-from scoring_api.monitoring.models import Alert, MonitoringRun
+from scoring_api.monitoring.alerts import alert_send, alerts_evaluate, performance_alerts
+from scoring_api.monitoring.models import Alert, MonitoringRun, PerformanceMeasure
 from scoring_api.monitoring.overrides import override_rates
+from scoring_api.monitoring.performance import challenger_report_write, performance_measure
 from scoring_api.monitoring.reference import Reference
 from scoring_api.monitoring.report import report_write
 from scoring_api.monitoring.selectors import event_frame
@@ -28,37 +30,51 @@ class EmptyWindow(Exception):
 
 
 def monitoring_run_create(
-    *, since: datetime, until: datetime, reference: Reference, min_events: int, report_dir: Path
+    *, since: datetime, until: datetime, reference: Reference, min_events: int, report_dir: Path,
+    challenger_report: Path | None = None,
 ) -> MonitoringRun:
     """Measure the events of ``[since, until)`` against ``reference``, store the run and its
-    alerts, write the HTML reports and send the alerts. Raises EmptyWindow when too few events."""
+    alerts, write the HTML reports and send the alerts. Performance: estimated on the window's
+    events, realized on the predictions with a known outcome (``performance``); the champion vs
+    challenger comparison goes to ``challenger_report`` (CHALLENGER_REPORT). Raises EmptyWindow
+    when too few events and no outcome."""
+    challenger_report = challenger_report or Path(settings.CHALLENGER_REPORT)
     events = event_frame(since=since, until=until)
     simulation = events["simulation"].fillna(False).astype(bool)
     real = events[~simulation]
-    if len(real) < max(min_events, 1):
+    performance = performance_measure(window=real, until=until, reference=reference)
+    enough = len(real) >= max(min_events, 1)
+    if not enough and not performance.realized:
         raise EmptyWindow(
             f"{len(real)} prediction(s) between {since.isoformat()} and {until.isoformat()} "
-            f"(+{int(simulation.sum())} simulations), fewer than {max(min_events, 1)}: nothing to measure")
-    drift = _feature_drift(real, reference)
+            f"(+{int(simulation.sum())} simulations), fewer than {max(min_events, 1)}, and no "
+            "prediction with a known outcome: nothing to measure")
+    drift = _feature_drift(real, reference) if enough else None
     run = MonitoringRun(
         window_start=since, window_end=until, n_events=len(real), n_simulations=int(simulation.sum()),
         model_name=_most_common(real["model_name"]), model_version=_most_common(real["model_version"]),
-        refusal_rate=float((real["decision"] == REFUSED).mean()),
+        refusal_rate=float((real["decision"] == REFUSED).mean()) if len(real) else None,
         reference_refusal_rate=reference.refusal_rate,
-        score_psi=_score_psi(real, reference),
+        score_psi=_score_psi(real, reference) if enough else None,
         **_latency(events["latency_ms"]), **_drift_fields(drift),
         details={**_details(real, reference, drift),
-                 "overrides": override_rates(since=since, until=until)},
+                 "overrides": override_rates(since=since, until=until),
+                 "performance_notes": performance.notes, "challenger": performance.challenger},
     )
     with transaction.atomic():
         run.save()
-        alerts = alerts_evaluate(run=run)
+        for measure in performance.measures:
+            measure.run = run
+        PerformanceMeasure.objects.bulk_create(performance.measures)
+        alerts = alerts_evaluate(run=run) + performance_alerts(run=run, measures=performance.measures)
         Alert.objects.bulk_create(alerts)
         run.status = MonitoringRun.Status.ALERT if alerts else MonitoringRun.Status.OK
         run.report_path, run.drift_report_path = (str(p) if p else "" for p in
                                                   report_write(run=run, alerts=alerts, drift=drift,
                                                                report_dir=report_dir))
         run.save(update_fields=["status", "report_path", "drift_report_path"])
+    if performance.challenger is not None:
+        challenger_report_write(performance.challenger, challenger_report)
     for alert in run.alerts.all():
         alert_send(alert=alert)
     return run
@@ -107,7 +123,8 @@ def _details(real: pd.DataFrame, reference: Reference, drift: DriftResult | None
     return {
         "reference_rows": len(reference.features),
         "reference_model": f"{reference.model_name} v{reference.model_version}".strip(" v"),
-        "score_quantiles": {f"p{q}": float(scores.quantile(q / 100)) for q in (10, 50, 90)},
+        "score_quantiles": ({f"p{q}": float(scores.quantile(q / 100)) for q in (10, 50, 90)}
+                            if len(scores) else {}),
         "endpoints": {str(k): int(v) for k, v in real["endpoint"].value_counts().items()},
         "skipped_features": drift.skipped if drift else [],
         "notes": notes,

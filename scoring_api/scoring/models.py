@@ -36,6 +36,13 @@ class PredictionEvent(models.Model):
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.REALTIME)
     simulation = models.BooleanField(
         default=False, help_text="simulation du portail : exclue du suivi des taux de refus")
+    # The challenger in shadow (MLflow alias ``challenger``): scored on the same input, stored
+    # here, never returned; null when no challenger is registered or when it failed.
+    challenger_model_version = models.CharField(max_length=20, blank=True, default="")
+    challenger_probability_default = models.FloatField(null=True, blank=True)
+    challenger_threshold = models.FloatField(null=True, blank=True)
+    challenger_latency_ms = models.FloatField(null=True, blank=True,
+                                              help_text="temps du challenger, en plus de la réponse")
 
     class Meta:
         ordering = ["-created_at"]

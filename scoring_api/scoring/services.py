@@ -15,6 +15,7 @@ from ml.model.reasons import reasons
 from ml.model.scoring import CreditScoringModel
 from scoring_api.scoring.models import PredictionEvent
 from scoring_api.scoring.selectors import current, json_value, known_client, stored_application
+from scoring_api.scoring.shadow import shadow_score
 from vocabulary import formats
 
 TOP_REASONS = 5
@@ -49,13 +50,19 @@ def _explained(model: CreditScoringModel, row: np.ndarray) -> dict[str, Any]:
 def _record(model: CreditScoringModel, answer: dict, row: np.ndarray, started: float, *,
             endpoint: str, client_id: int | None, input_hash: str = "",
             simulation: bool = False) -> None:
+    latency_ms = (time.perf_counter() - started) * 1000
+    shadow = None if simulation else shadow_score(model, row)
     PredictionEvent.objects.create(
         endpoint=endpoint, client_id=client_id, input_hash=input_hash,
         model_name=model.name, model_version=model.version,
         probability_default=answer["probability_default"], decision=answer["decision"],
-        threshold=model.threshold, latency_ms=(time.perf_counter() - started) * 1000,
+        threshold=model.threshold, latency_ms=latency_ms,
         features={name: json_value(v) for name, v in zip(model.features, row.tolist())},
         source="realtime", simulation=simulation,
+        **({} if shadow is None else {
+            "challenger_model_version": shadow.version,
+            "challenger_probability_default": shadow.probability_default,
+            "challenger_threshold": shadow.threshold, "challenger_latency_ms": shadow.latency_ms}),
     )
 
 

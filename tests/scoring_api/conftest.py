@@ -12,9 +12,11 @@ from rest_framework.test import APIClient
 
 from scoring_api.scoring.client_store import populations
 from scoring_api.scoring.model_store import models
+from scoring_api.scoring.shadow import challengers
 
 
 def reset_stores() -> None:
+    challengers.reset()
     models.reset()
     populations.reset()
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "scoring_api.scoring",
     "scoring_api.monitoring",
     "scoring_api.decisions",
+    "scoring_api.outcomes",
 ]
 
 # DJANGO REST FRAMEWORK
@@ -106,6 +107,18 @@ MONITORING_MIN_EVENTS = env.int("MONITORING_MIN_EVENTS", default=30)
 MONITORING_TOP_FEATURES = env.int("MONITORING_TOP_FEATURES", default=20)
 # Reference rows drawn from features_train.parquet (seeded) to keep the command fast.
 MONITORING_REFERENCE_ROWS = env.int("MONITORING_REFERENCE_ROWS", default=50_000)
+# Performance (docs/monitoring.md): alert when the AUC, estimated or realized, is lower than the
+# model's training holdout AUC by more than this (absolute)...
+MONITORING_AUC_DROP = env.float("MONITORING_AUC_DROP", default=0.05)
+# ... or the business cost per client higher than the holdout's by more than this (relative).
+MONITORING_COST_RISE = env.float("MONITORING_COST_RISE", default=0.2)
+# Realized performance is judged on at least this many predictions with a known outcome...
+MONITORING_MIN_OUTCOMES = env.int("MONITORING_MIN_OUTCOMES", default=200)
+# ... made within this many days before the end of the window (outcomes come months later).
+MONITORING_OUTCOME_DAYS = env.int("MONITORING_OUTCOME_DAYS", default=730)
+# The challenger in shadow (empty: none); champion vs challenger written to CHALLENGER_REPORT.
+CHALLENGER_MODEL_URI = env.str("CHALLENGER_MODEL_URI", default=f"models:/{_ML.model_name}@challenger")
+CHALLENGER_REPORT = _ML.challenger_report
 MONITORING_ALERT_EMAILS = env.list("MONITORING_ALERT_EMAILS", default=[])
 MONITORING_WEBHOOK_URL = env.str("MONITORING_WEBHOOK_URL", default="")
 MONITORING_WEBHOOK_TIMEOUT_S = env.float("MONITORING_WEBHOOK_TIMEOUT_S", default=5.0)

@@ -5,14 +5,18 @@ the window is empty (message, nothing stored), 1 on a bad argument or missing re
 """
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from ml.errors import MLError
+from scoring_api.monitoring.models import MonitoringRun, PerformanceMeasure
 from scoring_api.monitoring.overrides import override_lines, override_rates
 from scoring_api.monitoring.reference import reference_load
 from scoring_api.monitoring.selectors import event_window
@@ -40,6 +44,8 @@ class Command(BaseCommand):
         parser.add_argument("--min-events", type=int, default=None,
                             help="fewer events than this: nothing measured (default MONITORING_MIN_EVENTS)")
         parser.add_argument("--model", default=None, help="model URI of the reference (default: champion)")
+        parser.add_argument("--json", type=Path, default=None,
+                            help="also write the run's results (alerts, performance) to this JSON file")
 
     def handle(self, *args: Any, **options: Any) -> None:
         until = _moment(options["until"]) if options["until"] else timezone.now()
@@ -56,7 +62,8 @@ class Command(BaseCommand):
             min_events = settings.MONITORING_MIN_EVENTS
         for line in override_lines(override_rates(since=since, until=until)):
             self.stdout.write(line)
-        if not event_window(since=since, until=until).exists():
+        if not event_window(since=since, until=until).exists() and not apps.get_model(
+                "outcomes", "Outcome").objects.exists():
             self.stdout.write(f"No prediction between {since.isoformat()} and {until.isoformat()}: nothing to monitor.")
             return
         try:
@@ -72,12 +79,39 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         alerts = list(run.alerts.all())
         self.stdout.write(
-            f"Run {run.pk}: {run.n_events} predictions, refusal rate {run.refusal_rate:.1%}, "
+            f"Run {run.pk}: {run.n_events} predictions, refusal rate {_fmt(run.refusal_rate)}, "
             f"score PSI {_fmt(run.score_psi)}, drifted features {_fmt(run.share_drifted)}, "
             f"p99 {_fmt(run.latency_p99_ms)} ms -> {len(alerts)} alert(s)")
+        for measure in run.measures.all():
+            self.stdout.write(_measure_line(measure))
         for alert in alerts:
             self.stdout.write(self.style.WARNING(f"ALERT {alert.kind}: {alert.message}"))
         self.stdout.write(f"Report: {run.report_path}")
+        if options["json"]:
+            options["json"].parent.mkdir(parents=True, exist_ok=True)
+            options["json"].write_text(json.dumps(run_summary(run), indent=2, ensure_ascii=False),
+                                       encoding="utf-8")
+
+
+def _measure_line(measure: PerformanceMeasure) -> str:
+    interval = lambda v, lo, hi: "n/a" if v is None else f"{v:.3f} [{lo:.3f}; {hi:.3f}]"  # noqa: E731
+    reference = (f" (holdout AUC {_fmt(measure.reference_auc)}, cost {_fmt(measure.reference_cost)})")
+    return (f"Performance {measure.kind} {measure.role} v{measure.model_version} {measure.period}: "
+            f"n={measure.n}, AUC {interval(measure.auc, measure.auc_low, measure.auc_high)}, "
+            f"cost {interval(measure.cost, measure.cost_low, measure.cost_high)}{reference}")
+
+
+def run_summary(run: MonitoringRun) -> dict[str, Any]:
+    """The run as JSON: status, alerts and every performance measure (``--json``)."""
+    fields = ("kind", "role", "model_name", "model_version", "period", "n", "n_defaults", "threshold",
+              "auc", "auc_low", "auc_high", "cost", "cost_low", "cost_high", "estimated_auc",
+              "estimated_cost", "reference_auc", "reference_cost")
+    return {"run": run.pk, "status": run.status, "window_start": run.window_start.isoformat(),
+            "window_end": run.window_end.isoformat(), "n_events": run.n_events,
+            "alerts": [{"kind": a.kind, "value": a.value, "threshold": a.threshold, "message": a.message}
+                       for a in run.alerts.all()],
+            "measures": [{f: getattr(m, f) for f in fields} for m in run.measures.all()],
+            "challenger": run.details.get("challenger"), "report": run.report_path}
 
 
 def _fmt(value: float | None) -> str:
