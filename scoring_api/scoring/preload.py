@@ -1,4 +1,4 @@
-"""Loading in the gunicorn master before the fork (bin/gunicorn.conf.py), so that every worker,
+"""Loading in the gunicorn master before the fork (gunicorn.conf.py), so that every worker,
 and every worker that replaces a recycled one, starts with the model, the memory-mapped feature
 matrix, the population's scores and the neighbour index in shared copy-on-write pages and
 answers its first request at once.

@@ -1,4 +1,4 @@
-"""Gunicorn settings of both web processes (``bin/web --config bin/gunicorn.conf.py``; the
+"""Gunicorn settings of both web processes (``bin/web`` runs ``gunicorn --config gunicorn.conf.py``; the
 command line there sets the port, workers, timeout and request-count recycling).
 
 Recycling without stalls (docs/deployment.md, "Workers and recycling"):
