@@ -35,9 +35,7 @@ class SlidingWindowUserRateThrottle(UserRateThrottle):
         window, elapsed = divmod(now, self.duration)
         current_key, previous_key = f"{self.key}:{int(window)}", f"{self.key}:{int(window) - 1}"
         try:
-            self.cache.add(current_key, 0, timeout=2 * self.duration)  # no-op when it exists
-            current = self.cache.incr(current_key)  # atomic: this request's place in the window
-            previous = self.cache.get(previous_key, 0)
+            current, previous = self._count(current_key, previous_key)
         except Exception as error:  # noqa: BLE001 (an unreachable cache must not stop scoring)
             logger.warning("rate limit not applied, cache unavailable: %s", error)
             return True
@@ -51,6 +49,21 @@ class SlidingWindowUserRateThrottle(UserRateThrottle):
             return False
         return True
 
+    def _count(self, current_key: str, previous_key: str) -> tuple[int, int]:
+        """(this request's place in the current window, count of the previous window)."""
+        client, cache = _redis_client(self.cache, current_key)
+        if client is not None:  # Redis: one round trip (INCR, EXPIRE NX, GET)
+            current, previous = (cache.make_and_validate_key(k)
+                                 for k in (current_key, previous_key))
+            pipeline = client.pipeline(transaction=False)
+            pipeline.incr(current)
+            pipeline.expire(current, int(2 * self.duration), nx=True)
+            pipeline.get(previous)
+            count, _, before = pipeline.execute()
+            return int(count), int(before or 0)
+        self.cache.add(current_key, 0, timeout=2 * self.duration)  # no-op when it exists
+        return self.cache.incr(current_key), self.cache.get(previous_key, 0)
+
     def _seconds_until_allowed(self, previous: int, current: int, share: float) -> float:
         if current >= self.num_requests or previous == 0:
             return (1 - share) * self.duration  # at least until this window ends
@@ -59,3 +72,24 @@ class SlidingWindowUserRateThrottle(UserRateThrottle):
 
     def wait(self) -> float | None:
         return getattr(self, "_wait", None)
+
+
+_clients: dict[int, object] = {}
+
+
+def _redis_client(cache, key: str):  # noqa: ANN001, ANN202 (a Django cache, a redis client)
+    """(The redis-py client behind Django's RedisCache, kept: Django builds a new one per call,
+    or None for another backend; the cache itself). Counters are stored as plain integers there, as Django's own
+    ``incr`` stores them."""
+    from django.core.cache import cache as default_cache
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    if cache is default_cache:  # DRF's throttle cache is the proxy of the default cache
+        cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        return None, cache
+    client = _clients.get(id(cache))
+    if client is None:
+        client = _clients[id(cache)] = cache._cache.get_client(key, write=True)  # noqa: SLF001
+    return client, cache
