@@ -7,9 +7,11 @@ projects read the same object, and docs/deployment.md's variable table is checke
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CHAMPION_ALIAS = "champion"
@@ -125,6 +127,31 @@ def _convert(kind: str, raw: str, from_env: bool) -> object:
 def settings() -> Settings:
     """The pipeline's settings as the environment says now."""
     return Settings.from_env()
+
+
+_SECRET_QUERY = re.compile(r"(?i)(token|key|secret|password|passwd|pwd|auth|signature|sig)")
+
+
+def mask_credentials(uri: str) -> str:
+    """``uri`` as it may be shown or logged: user and password, and the values of query
+    parameters that look like secrets, replaced by ``***`` (e.g. a tracking URI
+    ``https://user:pw@mlflow.example.org`` → ``https://***@mlflow.example.org``)."""
+    parts = urlsplit(uri)
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = "***@" + netloc.rsplit("@", 1)[1]
+    query = "&".join(
+        f"{name}=***" if _SECRET_QUERY.search(name) else f"{name}{sep}{value}"
+        for name, sep, value in (item.partition("=") for item in parts.query.split("&") if item))
+    if (netloc, query) == (parts.netloc, parts.query):
+        return uri  # nothing to hide (urlunsplit would also drop sqlite:////'s empty host)
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def mask_credentials_in(text: str) -> str:
+    """Every ``scheme://user:password@`` in a message (an error naming a registry or a
+    database) with its credentials replaced by ``***``."""
+    return re.sub(r"([a-zA-Z][\w+.-]*://)[^/@\s]+@", r"\1***@", text)
 
 
 VARIABLES: dict[str, str] = {item.metadata["env"]: item.metadata["help"] for item in fields(Settings)}

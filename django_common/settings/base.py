@@ -110,6 +110,24 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# CACHE: Redis when REDIS_URL is set (Heroku Key-Value Store), shared by every worker of every
+# dyno: the API's per-token rate limits and token cache hold across them; otherwise local
+# memory, one cache per worker (embedded, one process: docs/deployment.md, "Several dynos")
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/cache/#redis
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # a slow or absent Redis must not hold a request for long (the API allows the request)
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1,
+                    # Heroku Key-Value Store's TLS certificate is self-signed (rediss://)
+                    **({"ssl_cert_reqs": None} if REDIS_URL.startswith("rediss://") else {})},
+    }}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # LOGGING
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/topics/logging/

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from ml.config import settings
-from ml.errors import ModelNotFoundError
+from ml.config import mask_credentials, settings
+from ml.errors import ModelNotFoundError, ModelUnavailableError
 from ml.model.scoring import CreditScoringModel
 
 _URI = re.compile(r"^models:/(?P<name>[^/@]+)(?:@(?P<alias>[\w-]+)|/(?P<version>\d+))$")
@@ -33,7 +33,8 @@ def resolve(uri: str | None = None) -> tuple[str, str, str]:
             found = client.get_model_version(match["name"], match["version"])
     except MlflowException:
         raise ModelNotFoundError(
-            f"no registered model answers {uri} (tracking store {current.tracking_uri}); "
+            f"no registered model answers {uri} "
+            f"(tracking store {mask_credentials(current.tracking_uri)}); "
             "train one with `make train` or `python -m ml train`"
         ) from None
     return found.name, str(found.version), found.run_id
@@ -45,6 +46,11 @@ def load_model(uri: str | None = None) -> CreditScoringModel:
 
     name, version, run_id = resolve(uri)
     mlflow.set_tracking_uri(settings().tracking_uri)
-    model = mlflow.pyfunc.load_model(f"models:/{name}/{version}").unwrap_python_model()
+    try:
+        model = mlflow.pyfunc.load_model(f"models:/{name}/{version}").unwrap_python_model()
+    except Exception as error:  # a corrupt or truncated artifact (pickle, LightGBM file...)
+        raise ModelUnavailableError(
+            f"model {name} version {version} cannot be loaded from the registry's artifacts "
+            f"({type(error).__name__}: {str(error)[:300]})") from error
     model.name, model.version, model.run_id = name, version, run_id
     return model

@@ -193,16 +193,38 @@ class CreditScoringModel(mlflow.pyfunc.PythonModel):
             output = booster.predict(matrix, pred_contrib=True, num_threads=1)
             return float(output[0, -1]), output[:, :-1]
         if self.kind == "linear":
-            steps = self.estimator.steps
-            transformed = matrix
-            for _, step in steps[:-1]:
-                if hasattr(step, "transform") and not hasattr(step, "fit_resample"):
-                    transformed = step.transform(transformed)
-            classifier = steps[-1][1]
-            coefficients = classifier.coef_[0]
-            return float(classifier.intercept_[0]), transformed * coefficients
+            classifier = self.estimator.steps[-1][1]
+            transformed = _linear_transform(self.estimator.steps[:-1], matrix)
+            return float(classifier.intercept_[0]), transformed * classifier.coef_[0]
         prior = float(np.clip(self.estimator.class_prior_[1], 1e-6, 1 - 1e-6))
         return float(np.log(prior / (1 - prior))), np.zeros_like(matrix)
+
+
+def _linear_transform(steps: list, matrix: np.ndarray) -> np.ndarray:
+    """The pipeline's transforms before the linear classifier. The fitted imputer and scaler are
+    applied as the NumPy arithmetic they are (identical numbers; scikit-learn's input checks
+    cost ~0.5 ms per call, more than the rest of a ``GET /score``); any other step goes
+    through scikit-learn."""
+    from sklearn.impute import SimpleImputer
+    from sklearn.preprocessing import StandardScaler
+
+    transformed = matrix
+    for _, step in steps:
+        if hasattr(step, "fit_resample") or not hasattr(step, "transform"):
+            continue  # samplers act at fit time only
+        if type(step) is SimpleImputer and not step.add_indicator and \
+                len(step.statistics_) == transformed.shape[1] and \
+                step.keep_empty_features and isinstance(step.missing_values, float) and \
+                np.isnan(step.missing_values):
+            transformed = np.where(np.isnan(transformed), step.statistics_, transformed)
+        elif type(step) is StandardScaler:
+            if step.with_mean:
+                transformed = transformed - step.mean_
+            if step.with_std:
+                transformed = transformed / step.scale_
+        else:
+            transformed = step.transform(transformed)
+    return transformed
 
 
 def _final_step(estimator):

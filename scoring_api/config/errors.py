@@ -15,6 +15,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from ml.config import mask_credentials_in
 from ml.errors import MLError, ModelNotFoundError
 
 logger = logging.getLogger(__name__)
@@ -64,10 +65,12 @@ def _fields(detail: Any, prefix: str = "") -> dict[str, list[str]]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ModelNotFoundError):
-        exc = ServiceUnavailable(f"Le modèle de scoring n'est pas disponible : {exc}")
+        exc = ServiceUnavailable("Le modèle de scoring n'est pas disponible : "
+                                 + mask_credentials_in(str(exc)))
     elif isinstance(exc, MLError):
         logger.exception("ml error in %s", context.get("view"))
-        exc = ServiceUnavailable(f"Le service de scoring a rencontré une erreur : {exc}")
+        exc = ServiceUnavailable("Le service de scoring a rencontré une erreur : "
+                                 + mask_credentials_in(str(exc)))
     response = drf_exception_handler(exc, context)
     if response is None:  # an unexpected exception: Django's handler500 answers (JSON)
         return None

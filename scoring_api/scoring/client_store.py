@@ -8,20 +8,25 @@ so every gunicorn worker shares the same pages instead of holding its own copy (
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from django.conf import settings
 
 from ml.data.files import dataset_schema, read_clients
 from ml.data.schema import ID_COLUMN
-from ml.errors import ModelNotFoundError
+from ml.errors import ModelNotFoundError, ModelUnavailableError
+from scoring_api.scoring.model_store import retry_delay
 
 logger = logging.getLogger(__name__)
 FEATURE_FILES = ("features_train.parquet", "features_test.parquet")
@@ -50,23 +55,65 @@ def _read_matrix(features_dir: Path, features: list[str]) -> tuple[np.ndarray, n
     return np.concatenate(ids), np.concatenate(blocks)
 
 
+def _digest(array: np.ndarray) -> str:
+    """Checksum of an array's bytes (BLAKE2b, ~1 GB/s), written beside the cache and checked
+    when it is opened: a cache damaged on disk is rebuilt from the Parquet files."""
+    digest = hashlib.blake2b(digest_size=16)
+    rows = max(1, (64 * 2**20) // max(array[:1].nbytes, 1))  # 64 MB at a time
+    for start in range(0, len(array), rows):
+        digest.update(np.ascontiguousarray(array[start:start + rows]).data)
+    return digest.hexdigest()
+
+
+def _open_cache(cache: Path, ids_cache: Path, sums: Path, features: list[str],
+                features_dir: Path) -> tuple[np.ndarray, np.ndarray] | None:
+    """The cached (ids, matrix), or None when absent or damaged (logged: rebuilt)."""
+    if not (cache.exists() and ids_cache.exists() and sums.exists()):
+        return None
+    try:
+        expected = json.loads(sums.read_text(encoding="ascii"))
+        ids = np.load(ids_cache, allow_pickle=False)
+        matrix = np.load(cache, mmap_mode="r", allow_pickle=False)
+        if not (ids.ndim == 1 and ids.dtype == np.int64 and matrix.dtype == np.float64
+                and matrix.shape == (len(ids), len(features))):
+            raise ValueError(f"shape {matrix.shape} / {ids.shape} for {len(features)} features")
+        if expected != {"ids": _digest(ids), "matrix": _digest(matrix)}:
+            raise ValueError("checksum mismatch")
+        source_rows = sum(ds.dataset(features_dir / name, format="parquet").count_rows()
+                          for name in FEATURE_FILES)
+        if source_rows != len(ids):
+            raise ValueError(f"{len(ids)} rows cached, {source_rows} in the Parquet files")
+    except (OSError, ValueError, KeyError, TypeError, EOFError) as error:
+        logger.warning("feature cache %s is damaged (%s): rebuilding it from %s",
+                       cache, error, features_dir)
+        return None
+    return ids, matrix
+
+
 def _memory_mapped(features_dir: Path, features: list[str]) -> tuple[np.ndarray, np.ndarray]:
     cache = _matrix_cache(features_dir, features)
     ids_cache = cache.with_suffix(".ids.npy")
-    if not (cache.exists() and ids_cache.exists()):
-        ids, matrix = _read_matrix(features_dir, features)
-        try:
-            cache.parent.mkdir(exist_ok=True)
-            for path, array in ((ids_cache, ids), (cache, matrix)):
-                partial = path.with_name(f".{os.getpid()}.{path.name}")  # np.save wants .npy
-                np.save(partial, array)
-                os.replace(partial, path)  # atomic: a sibling worker sees all or nothing
-            for stale in cache.parent.glob(f"{features_dir.name}-*.npy"):
-                if stale not in (cache, ids_cache):
-                    stale.unlink(missing_ok=True)
-        except OSError as error:  # read-only features folder: keep the in-memory copy
-            logger.warning("cannot cache the feature matrix in %s: %s", cache.parent, error)
-            return ids, matrix
+    sums = cache.with_suffix(".sums.json")
+    cached = _open_cache(cache, ids_cache, sums, features, features_dir)
+    if cached is not None:
+        return cached
+    ids, matrix = _read_matrix(features_dir, features)
+    try:
+        cache.parent.mkdir(exist_ok=True)
+        for path, array in ((ids_cache, ids), (cache, matrix)):
+            partial = path.with_name(f".{os.getpid()}.{path.name}")  # np.save wants .npy
+            np.save(partial, array)
+            os.replace(partial, path)  # atomic: a sibling worker sees all or nothing
+        partial = sums.with_name(f".{os.getpid()}.{sums.name}")
+        partial.write_text(json.dumps({"ids": _digest(ids), "matrix": _digest(matrix)}),
+                           encoding="ascii")
+        os.replace(partial, sums)
+        for stale in cache.parent.glob(f"{features_dir.name}-*"):
+            if stale not in (cache, ids_cache, sums):
+                stale.unlink(missing_ok=True)
+    except OSError as error:  # read-only features folder: keep the in-memory copy
+        logger.warning("cannot cache the feature matrix in %s: %s", cache.parent, error)
+        return ids, matrix
     return np.load(ids_cache), np.load(cache, mmap_mode="r")
 
 
@@ -106,14 +153,22 @@ def load_population(features: list[str], features_dir: Path | None = None) -> Po
         raise ModelNotFoundError(
             f"feature files missing in {features_dir}: {', '.join(missing)} "
             "(build them with `make features` or `python -m ml features`)")
-    clients = read_clients(features_dir / "clients.parquet").set_index(ID_COLUMN)
-    ids, matrix = _memory_mapped(features_dir, features)
-    dictionary_file = features_dir / "feature_dictionary.json"
-    dictionary = {}
-    if dictionary_file.exists():
-        import json
-
-        dictionary = json.loads(dictionary_file.read_text(encoding="utf-8")).get("features", {})
+    reading = "clients.parquet"
+    try:
+        clients = read_clients(features_dir / reading).set_index(ID_COLUMN)
+        reading = " / ".join(FEATURE_FILES)
+        ids, matrix = _memory_mapped(features_dir, features)
+        reading = "feature_dictionary.json"
+        dictionary_file = features_dir / reading
+        dictionary = {}
+        if dictionary_file.exists():
+            dictionary = json.loads(dictionary_file.read_text(encoding="utf-8")).get("features", {})
+            if not isinstance(dictionary, dict):
+                raise ValueError("'features' is not an object")
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as error:
+        raise ModelUnavailableError(
+            f"{reading} in {features_dir} cannot be read ({type(error).__name__}: "
+            f"{str(error)[:300]}); rebuild the features (`make features`)") from error
     return Population(features, clients, ids, matrix, dictionary)
 
 
@@ -122,6 +177,7 @@ class PopulationStore:
 
     def __init__(self) -> None:
         self._population: Population | None = None
+        self._failure: tuple[float, list[str], ModelNotFoundError] | None = None
         self._lock = threading.Lock()
 
     def get(self, features: list[str]) -> Population:
@@ -130,12 +186,22 @@ class PopulationStore:
             return population
         with self._lock:
             if self._population is None or self._population.features != features:
-                self._population = load_population(features)
+                failure = self._failure
+                if failure and failure[1] == features and \
+                        time.monotonic() - failure[0] < retry_delay():
+                    raise failure[2]  # a corrupt file answers 503 at once, retried later
+                try:
+                    self._population = load_population(features)
+                except ModelNotFoundError as error:
+                    self._failure = (time.monotonic(), features, error)
+                    raise
+                self._failure = None
             return self._population
 
     def reset(self) -> None:
         with self._lock:
             self._population = None
+            self._failure = None
 
 
 populations = PopulationStore()

@@ -9,10 +9,18 @@ import time
 
 from django.conf import settings
 
+from ml.errors import ModelNotFoundError
 from ml.model.loading import load_model, resolve
 from ml.model.scoring import CreditScoringModel
 
 logger = logging.getLogger(__name__)
+# a failed load is tried again after this many seconds at most (MODEL_REFRESH_SECONDS if
+# shorter): a corrupt file answers 503 at once instead of being re-read on every request
+RETRY_AFTER_FAILURE_S = 10.0
+
+
+def retry_delay() -> float:
+    return min(float(settings.MODEL_REFRESH_SECONDS), RETRY_AFTER_FAILURE_S)
 
 
 class ModelStore:
@@ -20,6 +28,7 @@ class ModelStore:
         self._uri = uri
         self._model: CreditScoringModel | None = None
         self._checked_at = 0.0
+        self._failure: tuple[float, ModelNotFoundError] | None = None
         self._lock = threading.Lock()
 
     @property
@@ -34,7 +43,15 @@ class ModelStore:
             return model
         with self._lock:
             if self._model is None:
-                self._model = load_model(self.uri)
+                failure = self._failure
+                if failure and time.monotonic() - failure[0] < retry_delay():
+                    raise failure[1]
+                try:
+                    self._model = load_model(self.uri)
+                except ModelNotFoundError as error:
+                    self._failure = (time.monotonic(), error)
+                    raise
+                self._failure = None
                 logger.info("loaded model %s version %s", self._model.name, self._model.version)
             elif refresh and time.monotonic() - self._checked_at >= refresh:
                 self._swap_if_promoted()
@@ -48,7 +65,12 @@ class ModelStore:
             logger.warning("model registry unreachable; keeping version %s", self._model.version)
             return
         if version != self._model.version:
-            self._model = load_model(self.uri)
+            try:
+                self._model = load_model(self.uri)
+            except ModelNotFoundError as error:  # keep serving the loaded version
+                logger.error("champion version %s cannot be loaded; keeping version %s: %s",
+                             version, self._model.version, error)
+                return
             logger.info("champion changed: now version %s", version)
 
     def reset(self) -> None:
@@ -56,6 +78,7 @@ class ModelStore:
         with self._lock:
             self._model = None
             self._checked_at = 0.0
+            self._failure = None
 
 
 models = ModelStore()

@@ -17,7 +17,10 @@ import pandas as pd
 from django.conf import settings
 
 from ml.batch.output import read_scores
+from ml.config import mask_credentials, mask_credentials_in
+from ml.config import settings as ml_settings
 from ml.data.schema import ID_COLUMN, SCHEMAS
+from ml.errors import MLError
 from ml.features.online import warm_up
 from ml.model.recourse import describe, recourse
 from ml.model.scoring import CreditScoringModel
@@ -42,6 +45,34 @@ def current() -> tuple[CreditScoringModel, Population]:
     population = populations.get(model.features)
     warm_up()  # compile the one-application query now (~1 s), not on a POST
     return model, population
+
+
+def prepare(model: CreditScoringModel, population: Population) -> None:
+    """Compute now what the endpoints would compute on their first call: the population's
+    scores and the neighbour index (the gunicorn master does it once before the fork)."""
+    population_scores(model, population)
+    _cached(population, ("neighbours",), lambda: _similarity_space(population))
+
+
+def health(*, detailed: bool) -> tuple[int, dict[str, Any]]:
+    """(HTTP status, body) of ``GET /health``: 200 when the model and the clients are loaded,
+    503 otherwise; paths, the registry's address and the reason only when ``detailed``."""
+    try:
+        model, population = current()
+    except MLError as error:
+        status, body = 503, {"status": "unavailable", "model_version": None}
+        extra: dict[str, Any] = {"reason": mask_credentials_in(str(error))}
+    else:
+        status, body = 200, {"status": "ok", "model_version": model.version}
+        extra = {"model": {"name": model.name, "version": model.version},
+                 "clients": len(population.clients)}
+    if detailed:
+        body.update(extra)
+        body["details"] = {"model_uri": models.uri,
+                           "tracking_uri": mask_credentials(ml_settings().tracking_uri),
+                           "features_dir": str(settings.FEATURES_DIR),
+                           "scores_dir": str(settings.SCORES_DIR)}
+    return status, body
 
 
 def known_client(population: Population, client_id: int) -> None:

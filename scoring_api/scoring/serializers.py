@@ -344,8 +344,25 @@ class ModelInfoSerializer(serializers.Serializer):
     global_importance = ImportanceSerializer(many=True)
 
 
+class HealthDetailsSerializer(serializers.Serializer):
+    model_uri = serializers.CharField()
+    tracking_uri = serializers.CharField(help_text="Adresse du registre MLflow ; identifiants "
+                                                   "toujours masqués (***).")
+    features_dir = serializers.CharField()
+    scores_dir = serializers.CharField()
+
+
 class HealthSerializer(serializers.Serializer):
+    """Public: ``status`` and ``model_version`` only. With a token or a staff session: the
+    model, the number of clients, the reason of a 503 and where the files are read from."""
+
     status = serializers.ChoiceField(choices=("ok", "unavailable"))
+    model_version = serializers.CharField(allow_null=True)
     model = ModelRefSerializer(required=False)
     clients = serializers.IntegerField(required=False)
     reason = serializers.CharField(required=False)
+    details = HealthDetailsSerializer(required=False)
+
+
+class PingSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=("ok",))

@@ -11,6 +11,7 @@ router.register("population", views.PopulationViewSet, basename="population")
 
 urlpatterns = [
     path("health", views.HealthView.as_view(), name="health"),
+    path("ping", views.PingView.as_view(), name="ping"),
     path("model", views.ModelView.as_view(), name="model"),
     *router.urls,
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import viewsets
+from rest_framework import exceptions, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
@@ -13,7 +13,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ml.errors import MLError
 from scoring_api.scoring import selectors, services
 from scoring_api.scoring import serializers as s
 
@@ -149,18 +148,40 @@ class ModelView(APIView):
 
 
 class HealthView(APIView):
-    """Liveness and readiness, without authentication (load balancers, uptime probes)."""
+    """Liveness and readiness, without authentication (load balancers, uptime probes): status
+    and model version only; with a token or a staff session, the details (issue 13 #5)."""
+
+    permission_classes = [AllowAny]
+    throttle_classes: list = []
+
+    def perform_authentication(self, request: Request) -> None:
+        """Lazy: a missing or wrong token gets the public answer, never a 401."""
+
+    @extend_schema(responses={200: s.HealthSerializer, 503: s.HealthSerializer},
+                   summary="État du service (public : statut et version du modèle ; avec un "
+                           "jeton : détails)")
+    def get(self, request: Request) -> Response:
+        status, body = selectors.health(detailed=_staff_or_token(request))
+        return Response(body, status=status)
+
+
+def _staff_or_token(request: Request) -> bool:
+    try:
+        user = request.user
+    except exceptions.APIException:  # a wrong token: the public answer
+        return False
+    return bool(user and user.is_authenticated and (user.is_staff or request.auth is not None))
+
+
+class PingView(APIView):
+    """The web layer alone (no model, no database, no token): the ceiling the benchmark
+    compares ``GET /score`` with, and a liveness probe that never waits for the model."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
     throttle_classes: list = []
 
-    @extend_schema(responses={200: s.HealthSerializer, 503: s.HealthSerializer},
-                   summary="État du service (modèle chargé, clients connus)")
+    @extend_schema(responses={200: s.PingSerializer},
+                   summary="Le serveur web répond (ni modèle, ni base de données)")
     def get(self, request: Request) -> Response:
-        try:
-            model, population = selectors.current()
-        except MLError as error:
-            return Response({"status": "unavailable", "reason": str(error)}, status=503)
-        return Response({"status": "ok", "model": {"name": model.name, "version": model.version},
-                         "clients": len(population.clients)})
+        return Response({"status": "ok"})

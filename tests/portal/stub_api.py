@@ -61,7 +61,8 @@ def _answer(method: str, path: str, query: dict[str, str], body: dict[str, Any],
         return 200, fakes.score(int(body["base_client_id"]), probability, simulation=True,
                                 input_hash="0" * 64)
     if parts == ["health"]:
-        return 200, {"status": "ok", "model": {"name": "credit-scoring", "version": "3"}, "clients": 5000}
+        return 200, {"status": "ok", "model_version": "3", "model": {"name": "credit-scoring", "version": "3"},
+                     "clients": 5000}
     if parts == ["clients"]:
         return 200, fakes.clients_page(12, count=40, next_page="next" if query.get("page", "1") == "1" else None,
                                        previous=None if query.get("page", "1") == "1" else "prev")

@@ -139,9 +139,10 @@ def test_model_and_health(api, champion, client):
     model = api.get("/model").json()
     assert model["version"] == champion.version and model["threshold"] == champion.threshold
     assert model["global_importance"] and "auc" in str(model["metrics"]).lower()
-    health = client.get("/health")  # no token needed
-    assert health.status_code == 200 and health.json()["status"] == "ok"
-    assert health.json()["clients"] > 0
+    health = client.get("/health")  # no token needed: status and model version only
+    assert health.status_code == 200
+    assert health.json() == {"status": "ok", "model_version": champion.version}
+    assert api.get("/health").json()["clients"] > 0  # details with a token
 
 
 def test_openapi_schema_is_published_and_valid(client, api_settings):
@@ -153,6 +154,6 @@ def test_openapi_schema_is_published_and_valid(client, api_settings):
     validate_schema(schema)
     for path in ("/score/{id}", "/score", "/clients", "/clients/{id}", "/clients/{id}/similar",
                  "/population/features", "/population/stats", "/population/scatter", "/model",
-                 "/health"):
+                 "/health", "/ping"):
         assert path in schema["paths"], path
     assert client.get("/docs").status_code == 200
