@@ -45,6 +45,7 @@ DJANGO_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
 ]
 
 # PASSWORDS
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last, as django-axes asks (https://django-axes.readthedocs.io/en/latest/2_installation.html)
+    "axes.middleware.AxesMiddleware",
 ]
 
 # STATIC (served by whitenoise)
@@ -109,6 +112,33 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# AUTHENTICATION AND LOCK-OUT (django-axes), both projects (the API's admin manages tokens)
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#authentication-backends
+# django-axes first, so that a locked-out user is refused before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AXES_FAILURE_LIMIT = env.int("DJANGO_AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("DJANGO_AXES_COOLOFF_HOURS", default=0.5)
+# a username is locked from the address that failed, never everywhere: an attacker at one
+# address cannot lock the advisor out at another
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The client's address (django-ipware): behind Heroku's router REMOTE_ADDR is the router's,
+# and the router *appends* the address it saw to X-Forwarded-For, so the right-most entry is
+# the client's; anything on its left was written by the client and is never trusted.
+# DJANGO_AXES_PROXY_COUNT: proxies in front of the router that append to X-Forwarded-For
+# too (a CDN: 1); 0 on Heroku alone. https://github.com/un33k/django-ipware
+AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_AXES_PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_ORDER = "left-most"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# not strict: a chain longer than the proxies (a client's own X-Forwarded-For) still gives the
+# address the last trusted proxy saw, instead of the router's address shared by everyone
+IPWARE_STRICT = False
 
 # LOGGING
 # ------------------------------------------------------------------------------
