@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.accounts.access import advisor_required
 from portal.accounts.models import AuditEntry
 from portal.accounts.services import audit_record
 from portal.clients import charts
@@ -29,6 +30,7 @@ RESULT_HEADINGS = [*(label_and_unit(column)[0] for column in (
     decisions.PROBABILITY, decisions.DECISION]
 
 
+@advisor_required
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     """Client search by id and filters; a plain GET form, so it works without JavaScript."""
@@ -43,6 +45,9 @@ def search(request: HttpRequest) -> HttpResponse:
         query = {k: v for k, v in request.GET.items() if k != "page" and v != ""}
         page_data["previous_url"] = _page_url(query, page - 1) if page_data.get("previous") else None
         page_data["next_url"] = _page_url(query, page + 1) if page_data.get("next") else None
+        audit_record(user=request.user, action=AuditEntry.Action.SEARCH, client_id=None,
+                     details={"filters": form.api_filters(), "page": page,
+                              "results": page_data.get("count")})
     title = "Recherche de clients"
     if page_data and page_data["page"] > 1:
         title += f" (page {page_data['page']})"
@@ -70,6 +75,7 @@ def _result_row(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@advisor_required
 @require_GET
 def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
     """The explained score of one client: « Accordé si… », the what-if form and the advisor's
@@ -83,6 +89,7 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
     return render(request, "portal/client.html", context)
 
 
+@advisor_required
 @require_POST
 def client_simulation(request: HttpRequest, client_id: int) -> HttpResponse:
     """What-if: score the client's application with changed values. The answer is shown as a
@@ -112,6 +119,7 @@ def client_simulation(request: HttpRequest, client_id: int) -> HttpResponse:
     return render(request, "portal/client.html", context, status=status)
 
 
+@advisor_required
 @require_POST
 def client_decision(request: HttpRequest, client_id: int) -> HttpResponse:
     """Record the advisor's final decision through the API (append-only there), audit it, and
@@ -229,6 +237,7 @@ def _simulation_context(result: dict[str, Any], original: dict[str, Any]) -> dic
     }
 
 
+@advisor_required
 @require_GET
 def client_compare(request: HttpRequest, client_id: int) -> HttpResponse:
     """One feature against all or similar clients (histogram) and a two-feature scatter."""

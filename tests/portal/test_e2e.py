@@ -114,7 +114,7 @@ def test_portal_and_api_talk(portal, live_api, api):
 
     assert browser.get(f"{portal}/clients/999999999/", timeout=30).status_code == 404
     actions = sorted(AuditEntry.objects.values_list("action", flat=True))
-    assert actions == ["compare", "simulate", "view"]
+    assert actions == ["compare", "search", "simulate", "view"]
 
 
 def _refused_with_recourse(api: requests.Session, live_api: str) -> dict[str, Any]:
