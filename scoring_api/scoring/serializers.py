@@ -85,11 +85,11 @@ class ScatterQuerySerializer(serializers.Serializer):
 class DomainField(serializers.Field):
     """An application field checked against its declared domain (``ml.data.schema``: type,
     unit, plausible range): JSON numbers only (``true`` is no amount), finite, inside the range;
-    booleans as ``true``/``false`` (or the files' 0/1); categories from the data."""
+    booleans as ``true``/``false`` (or the files' 0/1). Categories are ChoiceFields."""
 
     def __init__(self, domain: FieldDomain, **kwargs: Any) -> None:
         self.domain = domain
-        kwargs.setdefault("help_text", domain.describe() or None)
+        kwargs.setdefault("help_text", domain.describe())
         super().__init__(required=False, allow_null=True, **kwargs)
 
     def to_internal_value(self, data: Any) -> Any:
@@ -104,16 +104,16 @@ class DomainField(serializers.Field):
 
 class DomainFieldSchema(OpenApiSerializerFieldExtension):
     """The contract says each field's domain exactly (OpenAPI 3.0: ``exclusiveMinimum`` is a
-    flag; the DAYS_EMPLOYED sentinel is a second alternative)."""
+    flag; a flag is a boolean or 0/1; the DAYS_EMPLOYED sentinel is a second alternative)."""
 
     target_class = DomainField
 
     def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict:
         domain: FieldDomain = self.target.domain
-        if domain.kind == "category":
-            schema: dict[str, Any] = {"type": "string", "enum": list(domain.choices)}
-        elif domain.kind == "flag":
-            schema = {"oneOf": [{"type": "boolean"}, {"type": "integer", "enum": [0, 1]}]}
+        null = {"enum": [None]}  # missing: the model handles it
+        if domain.kind == "flag":
+            schema: dict[str, Any] = {"anyOf": [{"type": "boolean"},
+                                                {"type": "integer", "enum": [0, 1]}, null]}
         else:
             schema = {"type": "integer" if domain.kind == "integer" else "number"}
             if domain.minimum is not None:
@@ -123,10 +123,13 @@ class DomainFieldSchema(OpenApiSerializerFieldExtension):
             if domain.maximum is not None:
                 schema["maximum"] = domain.maximum
             if domain.sentinel is not None:
-                schema = {"oneOf": [schema, {"type": "integer", "enum": [int(domain.sentinel)]}]}
+                schema = {"anyOf": [schema, {"type": "integer", "enum": [int(domain.sentinel)]},
+                                    null]}
+            else:
+                schema["nullable"] = True
         if domain.unit:
             schema["x-unit"] = domain.unit
-        return {**schema, "nullable": True, "description": self.target.help_text or ""}
+        return {**schema, "description": self.target.help_text}
 
 
 class ApplicationSerializer(serializers.Serializer):
@@ -140,7 +143,9 @@ class ApplicationSerializer(serializers.Serializer):
     def get_fields(self) -> dict:
         fields = super().get_fields()
         for column, domain in APPLICATION_DOMAINS.items():
-            fields[column] = DomainField(domain)
+            fields[column] = (serializers.ChoiceField(choices=domain.choices, required=False,
+                                                      allow_null=True)
+                              if domain.kind == "category" else DomainField(domain))
         return fields
 
     def validate(self, attrs: dict) -> dict:

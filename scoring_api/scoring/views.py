@@ -7,6 +7,7 @@ from typing import Any
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -22,9 +23,14 @@ ERRORS = {400: s.ErrorSerializer, 401: s.ErrorSerializer, 404: s.ErrorSerializer
 CLIENT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="SK_ID_CURR")
 
 
-def _query(serializer_class: type, request: Request,
+def _query(serializer_class: type, request: Request, *, also: tuple[str, ...] = (),
            **context: Any) -> dict:
+    """The validated query string; a parameter the operation does not know is refused (a typo
+    must not silently widen a search)."""
     serializer = serializer_class(data=request.query_params, context=context)
+    unknown = sorted(set(request.query_params) - set(serializer.fields) - set(also))
+    if unknown:
+        raise ValidationError({name or "(vide)": ["Paramètre inconnu."] for name in unknown})
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
@@ -86,7 +92,8 @@ class ClientViewSet(viewsets.ViewSet):
                    responses={200: s.ClientRowSerializer(many=True), **ERRORS},
                    summary="Recherche de clients (filtres combinables, paginée)")
     def list(self, request: Request) -> Response:
-        filters = _query(s.ClientFilterSerializer, request)
+        filters = _query(s.ClientFilterSerializer, request,
+                         also=(self.pagination_class.page_size_query_param,))
         filters.pop("page", None)
         model, population = selectors.current()
         found = selectors.search_clients(model, population, selectors.ClientFilters(**filters))
