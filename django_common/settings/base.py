@@ -4,6 +4,7 @@ Heroku. docs/deployment.md lists each variable (checked by tests/delivery/test_s
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,6 +47,7 @@ DJANGO_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "csp",
 ]
 
 # PASSWORDS
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below)
+    "csp.middleware.CSPMiddleware",
     # last, as django-axes asks (https://django-axes.readthedocs.io/en/latest/2_installation.html)
     "axes.middleware.AxesMiddleware",
 ]
@@ -112,6 +116,29 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# CONTENT-SECURITY-POLICY (django-csp), both projects
+# ------------------------------------------------------------------------------
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+# Everything from the app itself, nothing from elsewhere: no CDN, no inline or injected script
+# (the portal's charts read their data from <script type="application/json"> blocks, which are
+# not run; the API's Swagger UI loads its start-up script as a file). Styles may be inline:
+# Plotly and Swagger UI set style attributes and <style> elements on the elements they draw;
+# images may be data: URLs (Plotly's and Swagger UI's icons). Frames and plugins: none.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # AUTHENTICATION AND LOCK-OUT (django-axes), both projects (the API's admin manages tokens)
 # ------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from portal.accounts.access import advisor_required
 from portal.accounts.models import AuditEntry
 from portal.accounts.services import audit_record
 from portal.clients import charts
-from portal.clients.api_client import ApiConflict, ApiInvalidInput, get_api
+from portal.clients.api_client import ApiConflict, ApiInvalidInput, PageNotFound, get_api
 from portal.clients.forms import CompareForm, DecisionForm, SearchForm, SimulationForm
 from vocabulary import advisor_decisions, decisions, formats
 from vocabulary import recourse as recourse_words
@@ -38,11 +38,16 @@ def search(request: HttpRequest) -> HttpResponse:
     page_data: dict[str, Any] | None = None
     if form.is_valid():
         page = form.cleaned_data.get("page") or 1
-        page_data = get_api().clients(filters=form.api_filters(), page=page)
+        query = {k: v for k, v in request.GET.items() if k != "page" and v != ""}
+        try:
+            page_data = get_api().clients(filters=form.api_filters(), page=page)
+        except PageNotFound:
+            # past the last page (an old link, a typed URL): go to the last one
+            last = _last_page(form.api_filters())
+            return redirect(reverse("clients:search") + _page_url(query, last))
         page_data["rows"] = [_result_row(row) for row in page_data.get("results", [])]
         page_data["headings"] = RESULT_HEADINGS
         page_data["page"] = page
-        query = {k: v for k, v in request.GET.items() if k != "page" and v != ""}
         page_data["previous_url"] = _page_url(query, page - 1) if page_data.get("previous") else None
         page_data["next_url"] = _page_url(query, page + 1) if page_data.get("next") else None
         audit_record(user=request.user, action=AuditEntry.Action.SEARCH, client_id=None,
@@ -53,6 +58,13 @@ def search(request: HttpRequest) -> HttpResponse:
         title += f" (page {page_data['page']})"
     return render(request, "portal/search.html", {"form": form, "results": page_data,
                                                   "page_title": title})
+
+
+def _last_page(filters: dict[str, Any]) -> int:
+    """The number of the last page of a search (its first page tells the count and the size)."""
+    first = get_api().clients(filters=filters, page=1)
+    size = len(first.get("results", [])) or 1
+    return max(1, -(-int(first.get("count") or 0) // size))
 
 
 def _page_url(query: dict[str, str], page: int) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -67,6 +67,18 @@ class ClientPagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def paginate_queryset(self, queryset, request: Request, view=None):  # noqa: ANN001, ANN201
+        """A page past the last one is a 404 ``page_not_found`` saying how many pages there
+        are (the portal then shows the last page)."""
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound:
+            size = self.get_page_size(request) or self.page_size
+            pages = max(1, -(-len(queryset) // size))
+            raise NotFound(f"Page {request.query_params.get(self.page_query_param)} "
+                           f"inexistante : {pages} page(s) de résultats.",
+                           code="page_not_found") from None
 
 
 class _Rows:
