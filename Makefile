@@ -45,11 +45,14 @@ system-deps: ## install Chromium + chromedriver (browser tests), wrk (benchmarks
 	if [ -z "$$missing" ]; then echo "all present"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$packages >/dev/null && echo "installed:$$missing"; \
+	elif [ "$$CI" = true ]; then echo "missing:$$missing and cannot install them (not root or no apt-get): CI=true needs them, failing" >&2; exit 1; \
 	else echo "missing:$$missing (browser tests will be skipped, the summary PDF unavailable; install them with your package manager)"; fi
 
 node_modules/axe-core/axe.min.js: package.json
 	$(call say,Installing axe-core (npm) for the accessibility tests)
-	@if command -v npm >/dev/null; then npm install --silent --no-audit --no-fund; else echo "npm missing: axe tests will be skipped"; fi
+	@if command -v npm >/dev/null; then npm install --silent --no-audit --no-fund; \
+	elif [ "$$CI" = true ]; then echo "npm missing: CI=true needs axe-core, failing" >&2; exit 1; \
+	else echo "npm missing: axe tests will be skipped"; fi
 	@touch $@ 2>/dev/null || true
 
 # ---------------------------------------------------------------- pipeline
@@ -135,12 +138,15 @@ demo: train scores drift migrate ## everything: venv, data, features, model, bot
 # PostgreSQL when DATABASE_URL is set (both apps), else SQLite files in db/.
 API_DATABASE_URL ?= $(or $(DATABASE_URL),sqlite:///$(CURDIR)/db/prod-api.sqlite3)
 PORTAL_DATABASE_URL ?= $(or $(DATABASE_URL),sqlite:///$(CURDIR)/db/prod-portal.sqlite3)
+# make prod's secrets, generated once (never the demo's public admin/admin, conseiller/conseiller
+# or docs/api.md's token, which demo_setup refuses under production settings); git-ignored
+PROD_SECRETS := db/.prod-secrets.env
 PROD_ENV = PATH="$(CURDIR)/$(VENV)/bin:$$PATH" DJANGO_SECRET_KEY="$$(cat db/.prod-secret-key)" \
 	DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=false \
 	DJANGO_SESSION_COOKIE_SECURE=false DJANGO_CSRF_COOKIE_SECURE=false \
-	SCORING_API_TOKEN=$${SCORING_API_TOKEN:-demo-portal-token-change-me-0123456789} \
-	DJANGO_ADMIN_PASSWORD=$${DJANGO_ADMIN_PASSWORD:-admin} \
-	PORTAL_ADVISOR_PASSWORD=$${PORTAL_ADVISOR_PASSWORD:-conseiller} \
+	SCORING_API_TOKEN=$${SCORING_API_TOKEN:-$$(sed -n 's/^SCORING_API_TOKEN=//p' $(PROD_SECRETS))} \
+	DJANGO_ADMIN_PASSWORD=$${DJANGO_ADMIN_PASSWORD:-$$(sed -n 's/^DJANGO_ADMIN_PASSWORD=//p' $(PROD_SECRETS))} \
+	PORTAL_ADVISOR_PASSWORD=$${PORTAL_ADVISOR_PASSWORD:-$$(sed -n 's/^PORTAL_ADVISOR_PASSWORD=//p' $(PROD_SECRETS))} \
 	API_DATABASE_URL=$(API_DATABASE_URL) PORTAL_DATABASE_URL=$(PORTAL_DATABASE_URL) \
 	API_PORT=$(API_PORT) PORTAL_PORT=$(PORTAL_PORT)
 
@@ -149,6 +155,11 @@ prod-setup: $(VENV)/.installed
 	$(call say,Production settings: migrate, demo users, collectstatic (both apps))
 	mkdir -p db
 	test -s db/.prod-secret-key || $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > db/.prod-secret-key
+	@test -s $(PROD_SECRETS) || { umask 077; $(PY) -c 'import secrets; \
+		print(f"DJANGO_ADMIN_PASSWORD={secrets.token_urlsafe(18)}"); \
+		print(f"PORTAL_ADVISOR_PASSWORD={secrets.token_urlsafe(18)}"); \
+		print(f"SCORING_API_TOKEN={secrets.token_hex(20)}")' > $(PROD_SECRETS); }
+	@echo "make prod's logins (admin, conseiller) and API token: $(CURDIR)/$(PROD_SECRETS) (generated once; set DJANGO_ADMIN_PASSWORD, PORTAL_ADVISOR_PASSWORD or SCORING_API_TOKEN to choose yours)"
 	for project in portal scoring_api; do \
 		db=$$([ $$project = portal ] && echo "$(PORTAL_DATABASE_URL)" || echo "$(API_DATABASE_URL)"); \
 		$(PROD_ENV) DJANGO_PROJECT=$$project DJANGO_SETTINGS_MODULE=$$project.config.settings.production \

@@ -4,6 +4,7 @@ Heroku. docs/deployment.md lists each variable (checked by tests/delivery/test_s
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,6 +46,8 @@ DJANGO_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
 ]
 
 # PASSWORDS
@@ -69,6 +72,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below)
+    "csp.middleware.CSPMiddleware",
+    # last, as django-axes asks (https://django-axes.readthedocs.io/en/latest/2_installation.html)
+    "axes.middleware.AxesMiddleware",
 ]
 
 # STATIC (served by whitenoise)
@@ -127,6 +134,55 @@ if REDIS_URL:
     }}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# CONTENT-SECURITY-POLICY (django-csp), both projects
+# ------------------------------------------------------------------------------
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+# Everything from the app itself, nothing from elsewhere: no CDN, no inline or injected script
+# (the portal's charts read their data from <script type="application/json"> blocks, which are
+# not run; the API's Swagger UI loads its start-up script as a file). Styles may be inline:
+# Plotly and Swagger UI set style attributes and <style> elements on the elements they draw;
+# images may be data: URLs (Plotly's and Swagger UI's icons). Frames and plugins: none.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# AUTHENTICATION AND LOCK-OUT (django-axes), both projects (the API's admin manages tokens)
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#authentication-backends
+# django-axes first, so that a locked-out user is refused before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AXES_FAILURE_LIMIT = env.int("DJANGO_AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("DJANGO_AXES_COOLOFF_HOURS", default=0.5)
+# a username is locked from the address that failed, never everywhere: an attacker at one
+# address cannot lock the advisor out at another
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The client's address (django-ipware): behind Heroku's router REMOTE_ADDR is the router's,
+# and the router *appends* the address it saw to X-Forwarded-For, so the right-most entry is
+# the client's; anything on its left was written by the client and is never trusted.
+# DJANGO_AXES_PROXY_COUNT: proxies in front of the router that append to X-Forwarded-For
+# too (a CDN: 1); 0 on Heroku alone. https://github.com/un33k/django-ipware
+AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_AXES_PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_ORDER = "left-most"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# not strict: a chain longer than the proxies (a client's own X-Forwarded-For) still gives the
+# address the last trusted proxy saw, instead of the router's address shared by everyone
+IPWARE_STRICT = False
 
 # LOGGING
 # ------------------------------------------------------------------------------

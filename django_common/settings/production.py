@@ -26,3 +26,5 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # ------------------------------------------------------------------------------
 DEMO_ADMIN_USERNAME = env("DJANGO_ADMIN_USERNAME", default="admin")
 DEMO_ADMIN_PASSWORD = env("DJANGO_ADMIN_PASSWORD", default=None)
+# demo_setup refuses the demo's public secrets and weak passwords (django_common.demo_secrets)
+DEMO_SECRETS_CHECKED = True

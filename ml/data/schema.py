@@ -6,7 +6,10 @@ real CSV files: ``int64``, ``float64`` or ``string`` (a categorical code).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+
+from vocabulary import formats
 
 
 @dataclass(frozen=True)
@@ -246,3 +249,145 @@ SIDE_TABLES: tuple[str, ...] = TABLES[2:]
 # Columns that only exist after the decision or are derived from the outcome: never features.
 TARGET_COLUMN = "TARGET"
 ID_COLUMN = "SK_ID_CURR"
+
+
+# --- Plausible domains of an application's fields -------------------------------------------
+# The one declaration of what a posted application may contain (type, unit, plausible range),
+# next to the columns it describes; the API validates POST /score against it (its serializer
+# builds one field per column from here) and tests check that every row of the real sample and
+# of the synthetic data lies inside. A value outside is impossible or implausible: refused,
+# never scored. Units are the feature dictionary's (``ans``, ``jours``, ``€``, ``nombre``...).
+YEAR_DAYS = 365.25
+AGE_MIN_YEARS, AGE_MAX_YEARS = 18, 100
+
+
+@dataclass(frozen=True)
+class FieldDomain:
+    """What one application field may hold.
+
+    ``kind``: ``number`` (a JSON number, finite), ``integer`` (a whole number), ``flag`` (a
+    boolean: ``true``/``false`` or the files' 0/1) or ``category`` (one of ``choices``).
+    ``minimum``/``maximum`` are inclusive, ``exclusive_minimum`` makes ``minimum`` excluded
+    (amounts are strictly positive); ``sentinel`` is the one value outside the range that the
+    data uses for "not applicable" (DAYS_EMPLOYED's 365243: not employed)."""
+
+    kind: str
+    unit: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: bool = False
+    sentinel: float | None = None
+    choices: tuple[str, ...] = ()
+    meaning: str = ""
+
+    def clean(self, value: object) -> tuple[object, str | None]:
+        """``(value as the model reads it, None)``, or ``(None, why it is refused)`` in French.
+        ``None`` (missing) is always allowed: the model handles missing values."""
+        if value is None:
+            return None, None
+        if self.kind == "category":
+            if isinstance(value, str) and value in self.choices:
+                return value, None
+            return None, f"Valeur inconnue ; valeurs possibles : {', '.join(self.choices)}."
+        if self.kind == "flag":
+            if isinstance(value, bool):
+                return int(value), None
+            if type(value) in (int, float) and value in (0, 1):
+                return int(value), None
+            return None, "Booléen attendu : true ou false (ou 1 / 0)."
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None, "Nombre attendu (un nombre JSON, pas un booléen ni un texte)."
+        if not math.isfinite(value):
+            return None, "Nombre fini attendu."
+        if self.sentinel is not None and value == self.sentinel:
+            return value, None
+        if self.kind == "integer" and value != int(value):
+            return None, "Nombre entier attendu."
+        low, high = self.minimum, self.maximum
+        too_low = low is not None and (value <= low if self.exclusive_minimum else value < low)
+        if too_low or (high is not None and value > high):
+            return None, f"Hors du domaine plausible : {self.describe()}."
+        return (int(value) if self.kind == "integer" else value), None
+
+    def describe(self) -> str:
+        """The domain in French, e.g. « de -36525 à -6574 jours (âge de 18 à 100 ans...) »."""
+        def shown(x: float) -> str:
+            return formats.number(x, 0 if float(x).is_integer() else 2)
+
+        low = "" if self.minimum is None else (
+            f"{'plus de' if self.exclusive_minimum else 'de'} {shown(self.minimum)}")
+        high = "" if self.maximum is None else (
+            f"{'à' if low else 'au plus'} {shown(self.maximum)}")
+        text = " ".join(part for part in (low, high, self.unit) if part)
+        if self.sentinel is not None:
+            text += f", ou {self.sentinel:.0f}"
+        return f"{text} ({self.meaning})" if self.meaning else text
+
+
+def _amount(maximum: float, meaning: str) -> FieldDomain:
+    return FieldDomain("number", "€", 0, maximum, exclusive_minimum=True, meaning=meaning)
+
+
+def _days_ago(minimum: float, meaning: str) -> FieldDomain:
+    """A day count relative to the application (negative: in the past), within the data's
+    range (the Kaggle files' minimum, rounded out)."""
+    return FieldDomain("integer", "jours", minimum, 0, meaning=meaning)
+
+
+def _count(maximum: float, meaning: str = "", minimum: float = 0) -> FieldDomain:
+    return FieldDomain("integer", "nombre", minimum, maximum, meaning=meaning)
+
+
+_RATIO = FieldDomain("number", "ratio", 0, 1, meaning="part entre 0 et 1")
+_FLAG = FieldDomain("flag", meaning="oui/non : true/false (ou 1/0 comme dans les fichiers)")
+
+# The fields whose domain is not given by their family (below).
+_DOMAINS: dict[str, FieldDomain] = {
+    "AMT_INCOME_TOTAL": _amount(200_000_000, "revenus annuels ; les fichiers montent à 117 M"),
+    "AMT_CREDIT": _amount(10_000_000, "montant du crédit ; les fichiers montent à 4,05 M"),
+    "AMT_ANNUITY": _amount(1_000_000, "annuité ; les fichiers montent à 258 000"),
+    "AMT_GOODS_PRICE": _amount(10_000_000, "prix du bien ; les fichiers montent à 4,05 M"),
+    "DAYS_BIRTH": FieldDomain(
+        "integer", "jours", -round(AGE_MAX_YEARS * YEAR_DAYS), -int(AGE_MIN_YEARS * YEAR_DAYS),
+        meaning=f"âge de {AGE_MIN_YEARS} à {AGE_MAX_YEARS} ans, en jours avant la demande"),
+    "DAYS_EMPLOYED": FieldDomain(
+        "integer", "jours", -round(60 * YEAR_DAYS), 0, sentinel=DAYS_EMPLOYED_SENTINEL,
+        meaning="ancienneté dans l'emploi en jours avant la demande (60 ans au plus) ; "
+                "365243 : sans emploi ou retraité"),
+    "DAYS_REGISTRATION": _days_ago(-25_000, "changement d'enregistrement"),
+    "DAYS_ID_PUBLISH": _days_ago(-7_500, "changement de pièce d'identité"),
+    "DAYS_LAST_PHONE_CHANGE": _days_ago(-4_500, "changement de téléphone"),
+    "CNT_CHILDREN": _count(20, "enfants ; les fichiers montent à 19"),
+    "CNT_FAM_MEMBERS": _count(25, "membres du foyer ; les fichiers montent à 20", minimum=1),
+    "OWN_CAR_AGE": FieldDomain("integer", "ans", 0, 100, meaning="âge de la voiture"),
+    "REGION_POPULATION_RELATIVE": _RATIO,
+    "REGION_RATING_CLIENT": FieldDomain("integer", "score", 1, 3, meaning="note de 1 à 3"),
+    "REGION_RATING_CLIENT_W_CITY": FieldDomain("integer", "score", 1, 3, meaning="note de 1 à 3"),
+    "HOUR_APPR_PROCESS_START": FieldDomain("integer", "heure", 0, 23, meaning="heure de 0 à 23"),
+}
+
+
+def _family_domain(column: str, dtype: str) -> FieldDomain:
+    """The domain of a column of a family: flags, scores, building ratios, bureau enquiries,
+    social circle counts, categories."""
+    if dtype == "string":
+        return FieldDomain("category", choices=APPLICATION_CATEGORIES[column])
+    if column.startswith("FLAG_") or column.startswith(("REG_", "LIVE_")):
+        return _FLAG
+    if column.startswith("EXT_SOURCE_"):
+        return FieldDomain("number", "score", 0, 1, meaning="score externe entre 0 et 1")
+    if column.endswith(("_AVG", "_MODE", "_MEDI")):
+        return FieldDomain("number", "ratio", 0, 1, meaning="mesure normalisée entre 0 et 1")
+    if column.startswith("AMT_REQ_CREDIT_BUREAU_"):
+        return _count(500, "demandes au bureau de crédit")
+    if column.endswith("_CNT_SOCIAL_CIRCLE"):
+        return _count(500, "personnes de l'entourage")
+    raise KeyError(f"{column}: no declared domain")
+
+
+APPLICATION_DOMAINS: dict[str, FieldDomain] = {
+    column: _DOMAINS.get(column) or _family_domain(column, dtype)
+    for column, dtype in APPLICATION_TEST_COLUMNS.items() if column != ID_COLUMN
+}
+# Employment cannot have started before this age (with both DAYS_BIRTH and DAYS_EMPLOYED).
+EMPLOYMENT_MIN_AGE_YEARS = 14

@@ -1,5 +1,6 @@
 """The audit log: every client an advisor viewed, compared, simulated, decided on or printed a
-summary for, kept for compliance."""
+summary for, every search, and every refusal of a client page to a user who is not an advisor,
+kept for compliance."""
 from django.conf import settings
 from django.db import models
 
@@ -13,6 +14,8 @@ class AuditEntry(models.Model):
         SIMULATE = "simulate", "simulation (what-if)"
         DECIDE = "decide", "décision enregistrée"
         SUMMARY = "summary", "synthèse remise au client"
+        SEARCH = "search", "recherche de clients"
+        DENIED = "denied", "accès refusé (pas conseiller)"
 
     created_at = models.DateTimeField("date", auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -22,13 +25,16 @@ class AuditEntry(models.Model):
         related_name="audit_entries",
     )
     action = models.CharField("action", max_length=16, choices=Action.choices)
-    client_id = models.BigIntegerField("client", db_index=True)
+    # empty for a search, or a refused page that names no client
+    client_id = models.BigIntegerField("client", db_index=True, null=True, blank=True)
     details = models.JSONField("détails", default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "entrée du journal d'audit"
         verbose_name_plural = "journal d'audit"
+        # who may see client data besides the "advisor" group (portal.accounts.access)
+        permissions = [("view_client_data", "Peut consulter les données des clients")]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} {self.client_id}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} {self.client_id or ''}".rstrip()

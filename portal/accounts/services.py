@@ -11,10 +11,11 @@ ADVISOR_GROUP = "advisor"
 
 
 def audit_record(
-    *, user: AbstractBaseUser, action: str, client_id: int, details: dict[str, Any] | None = None
+    *, user: AbstractBaseUser, action: str, client_id: int | None,
+    details: dict[str, Any] | None = None
 ) -> AuditEntry:
-    """Record that ``user`` viewed, compared, simulated, decided on or printed ``client_id``
-    (who, what, when)."""
+    """Record that ``user`` viewed, compared, simulated, decided on or printed ``client_id``,
+    searched (no client), or was refused a client page (who, what, when)."""
     return AuditEntry.objects.create(
         user=user, action=action, client_id=client_id, details=details or {}
     )

@@ -54,6 +54,13 @@ class ClientNotFound(ApiError):
     title = "Client introuvable"
 
 
+class PageNotFound(ApiError):
+    """A page of search results past the last one (404 ``page_not_found``)."""
+
+    status = 404
+    title = "Page de résultats introuvable"
+
+
 class ApiInvalidInput(ApiError):
     """The API rejected the values sent (400): ``fields`` holds its per-field messages."""
 
@@ -242,6 +249,8 @@ def _decode(response: requests.Response, *, client_id: int | None) -> dict[str, 
     status = response.status_code
     if response.ok:
         raise ApiBadResponse("Le service de scoring a renvoyé une réponse illisible.")
+    if status == 404 and error.get("code") == "page_not_found":
+        raise PageNotFound(error.get("message") or "Cette page de résultats n'existe pas.")
     if status == 404 and client_id is not None:
         raise ClientNotFound(f"Le client {client_id} est introuvable. Vérifiez son identifiant.")
     if status == 400:

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from portal.accounts.access import advisor_required
 from portal.accounts.models import AuditEntry
 from portal.accounts.services import audit_record
 from portal.clients.errors import error_page
@@ -28,6 +29,7 @@ def _summary_context(request: HttpRequest, client_id: int) -> dict[str, Any]:
     return context
 
 
+@advisor_required
 @require_GET
 def client_summary(request: HttpRequest, client_id: int) -> HttpResponse:
     """The printable summary (the print stylesheet hides the portal's navigation)."""
@@ -37,6 +39,7 @@ def client_summary(request: HttpRequest, client_id: int) -> HttpResponse:
     return render(request, "portal/summary.html", context)
 
 
+@advisor_required
 @require_GET
 def client_summary_pdf(request: HttpRequest, client_id: int) -> HttpResponse:
     """The same summary as a PDF file (WeasyPrint), or a French 503 page saying to print it."""

@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.accounts.access import advisor_required
 from portal.accounts.models import AuditEntry
 from portal.accounts.services import audit_record
 from portal.clients import charts
-from portal.clients.api_client import ApiConflict, ApiInvalidInput, get_api
+from portal.clients.api_client import ApiConflict, ApiInvalidInput, PageNotFound, get_api
 from portal.clients.forms import CompareForm, DecisionForm, SearchForm, SimulationForm
 from vocabulary import advisor_decisions, decisions, formats
 from vocabulary import recourse as recourse_words
@@ -29,6 +30,7 @@ RESULT_HEADINGS = [*(label_and_unit(column)[0] for column in (
     decisions.PROBABILITY, decisions.DECISION]
 
 
+@advisor_required
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     """Client search by id and filters; a plain GET form, so it works without JavaScript."""
@@ -36,18 +38,33 @@ def search(request: HttpRequest) -> HttpResponse:
     page_data: dict[str, Any] | None = None
     if form.is_valid():
         page = form.cleaned_data.get("page") or 1
-        page_data = get_api().clients(filters=form.api_filters(), page=page)
+        query = {k: v for k, v in request.GET.items() if k != "page" and v != ""}
+        try:
+            page_data = get_api().clients(filters=form.api_filters(), page=page)
+        except PageNotFound:
+            # past the last page (an old link, a typed URL): go to the last one
+            last = _last_page(form.api_filters())
+            return redirect(reverse("clients:search") + _page_url(query, last))
         page_data["rows"] = [_result_row(row) for row in page_data.get("results", [])]
         page_data["headings"] = RESULT_HEADINGS
         page_data["page"] = page
-        query = {k: v for k, v in request.GET.items() if k != "page" and v != ""}
         page_data["previous_url"] = _page_url(query, page - 1) if page_data.get("previous") else None
         page_data["next_url"] = _page_url(query, page + 1) if page_data.get("next") else None
+        audit_record(user=request.user, action=AuditEntry.Action.SEARCH, client_id=None,
+                     details={"filters": form.api_filters(), "page": page,
+                              "results": page_data.get("count")})
     title = "Recherche de clients"
     if page_data and page_data["page"] > 1:
         title += f" (page {page_data['page']})"
     return render(request, "portal/search.html", {"form": form, "results": page_data,
                                                   "page_title": title})
+
+
+def _last_page(filters: dict[str, Any]) -> int:
+    """The number of the last page of a search (its first page tells the count and the size)."""
+    first = get_api().clients(filters=filters, page=1)
+    size = len(first.get("results", [])) or 1
+    return max(1, -(-int(first.get("count") or 0) // size))
 
 
 def _page_url(query: dict[str, str], page: int) -> str:
@@ -70,6 +87,7 @@ def _result_row(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@advisor_required
 @require_GET
 def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
     """The explained score of one client: « Accordé si… », the what-if form and the advisor's
@@ -83,6 +101,7 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
     return render(request, "portal/client.html", context)
 
 
+@advisor_required
 @require_POST
 def client_simulation(request: HttpRequest, client_id: int) -> HttpResponse:
     """What-if: score the client's application with changed values. The answer is shown as a
@@ -112,6 +131,7 @@ def client_simulation(request: HttpRequest, client_id: int) -> HttpResponse:
     return render(request, "portal/client.html", context, status=status)
 
 
+@advisor_required
 @require_POST
 def client_decision(request: HttpRequest, client_id: int) -> HttpResponse:
     """Record the advisor's final decision through the API (append-only there), audit it, and
@@ -229,6 +249,7 @@ def _simulation_context(result: dict[str, Any], original: dict[str, Any]) -> dic
     }
 
 
+@advisor_required
 @require_GET
 def client_compare(request: HttpRequest, client_id: int) -> HttpResponse:
     """One feature against all or similar clients (histogram) and a two-feature scatter."""

@@ -2,9 +2,18 @@
 (OpenAPI). Answers are built as dicts by the services; these classes describe them."""
 from __future__ import annotations
 
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
-from ml.data.schema import APPLICATION_CATEGORIES, SCHEMAS
+from ml.data.schema import (
+    APPLICATION_DOMAINS,
+    DAYS_EMPLOYED_SENTINEL,
+    EMPLOYMENT_MIN_AGE_YEARS,
+    YEAR_DAYS,
+    FieldDomain,
+)
 from vocabulary import recourse as recourse_words
 from vocabulary.decisions import DECISIONS
 
@@ -73,20 +82,54 @@ class ScatterQuerySerializer(serializers.Serializer):
     validate = StatsQuerySerializer.validate
 
 
-def _application_field(column: str, kind: str) -> serializers.Field:
-    if kind == "string":
-        if column in APPLICATION_CATEGORIES:
-            return serializers.ChoiceField(choices=APPLICATION_CATEGORIES[column],
-                                           required=False, allow_null=True)
-        return serializers.CharField(required=False, allow_null=True, max_length=100)
-    bounds: dict = {}
-    if column.startswith(("AMT_", "CNT_", "OBS_", "DEF_", "OWN_CAR_AGE")):
-        bounds = {"min_value": 0}
-    elif column.startswith("EXT_SOURCE_"):
-        bounds = {"min_value": 0, "max_value": 1}
-    elif column.startswith("DAYS_") and column != "DAYS_EMPLOYED":
-        bounds = {"max_value": 0}
-    return serializers.FloatField(required=False, allow_null=True, **bounds)
+class DomainField(serializers.Field):
+    """An application field checked against its declared domain (``ml.data.schema``: type,
+    unit, plausible range): JSON numbers only (``true`` is no amount), finite, inside the range;
+    booleans as ``true``/``false`` (or the files' 0/1). Categories are ChoiceFields."""
+
+    def __init__(self, domain: FieldDomain, **kwargs: Any) -> None:
+        self.domain = domain
+        kwargs.setdefault("help_text", domain.describe())
+        super().__init__(required=False, allow_null=True, **kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        value, problem = self.domain.clean(data)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return value
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+class DomainFieldSchema(OpenApiSerializerFieldExtension):
+    """The contract says each field's domain exactly (OpenAPI 3.0: ``exclusiveMinimum`` is a
+    flag; a flag is a boolean or 0/1; the DAYS_EMPLOYED sentinel is a second alternative)."""
+
+    target_class = DomainField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict:
+        domain: FieldDomain = self.target.domain
+        null = {"enum": [None]}  # missing: the model handles it
+        if domain.kind == "flag":
+            schema: dict[str, Any] = {"anyOf": [{"type": "boolean"},
+                                                {"type": "integer", "enum": [0, 1]}, null]}
+        else:
+            schema = {"type": "integer" if domain.kind == "integer" else "number"}
+            if domain.minimum is not None:
+                schema["minimum"] = domain.minimum
+                if domain.exclusive_minimum:
+                    schema["exclusiveMinimum"] = True
+            if domain.maximum is not None:
+                schema["maximum"] = domain.maximum
+            if domain.sentinel is not None:
+                schema = {"anyOf": [schema, {"type": "integer", "enum": [int(domain.sentinel)]},
+                                    null]}
+            else:
+                schema["nullable"] = True
+        if domain.unit:
+            schema["x-unit"] = domain.unit
+        return {**schema, "description": self.target.help_text}
 
 
 class ApplicationSerializer(serializers.Serializer):
@@ -99,9 +142,10 @@ class ApplicationSerializer(serializers.Serializer):
 
     def get_fields(self) -> dict:
         fields = super().get_fields()
-        for column, kind in SCHEMAS["application_test"].columns.items():
-            if column != "SK_ID_CURR":
-                fields[column] = _application_field(column, kind)
+        for column, domain in APPLICATION_DOMAINS.items():
+            fields[column] = (serializers.ChoiceField(choices=domain.choices, required=False,
+                                                      allow_null=True)
+                              if domain.kind == "category" else DomainField(domain))
         return fields
 
     def validate(self, attrs: dict) -> dict:
@@ -110,6 +154,11 @@ class ApplicationSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {name: ["Champ inconnu (noms des colonnes d'application_train)."]
                  for name in unknown})
+        birth, employed = attrs.get("DAYS_BIRTH"), attrs.get("DAYS_EMPLOYED")
+        if birth is not None and employed is not None and employed != DAYS_EMPLOYED_SENTINEL \
+                and employed < birth + EMPLOYMENT_MIN_AGE_YEARS * YEAR_DAYS:
+            raise serializers.ValidationError({"DAYS_EMPLOYED": [
+                f"Emploi commencé avant {EMPLOYMENT_MIN_AGE_YEARS} ans (DAYS_BIRTH) : impossible."]})
         if attrs.get("base_client_id") is None:
             required = ("AMT_INCOME_TOTAL", "AMT_CREDIT")
             missing = [name for name in required if attrs.get(name) is None]

@@ -7,6 +7,7 @@ from typing import Any
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -21,9 +22,14 @@ ERRORS = {400: s.ErrorSerializer, 401: s.ErrorSerializer, 404: s.ErrorSerializer
 CLIENT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="SK_ID_CURR")
 
 
-def _query(serializer_class: type, request: Request,
+def _query(serializer_class: type, request: Request, *, also: tuple[str, ...] = (),
            **context: Any) -> dict:
+    """The validated query string; a parameter the operation does not know is refused (a typo
+    must not silently widen a search)."""
     serializer = serializer_class(data=request.query_params, context=context)
+    unknown = sorted(set(request.query_params) - set(serializer.fields) - set(also))
+    if unknown:
+        raise ValidationError({name or "(vide)": ["Paramètre inconnu."] for name in unknown})
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
@@ -61,6 +67,18 @@ class ClientPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
+    def paginate_queryset(self, queryset, request: Request, view=None):  # noqa: ANN001, ANN201
+        """A page past the last one is a 404 ``page_not_found`` saying how many pages there
+        are (the portal then shows the last page)."""
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound:
+            size = self.get_page_size(request) or self.page_size
+            pages = max(1, -(-len(queryset) // size))
+            raise NotFound(f"Page {request.query_params.get(self.page_query_param)} "
+                           f"inexistante : {pages} page(s) de résultats.",
+                           code="page_not_found") from None
+
 
 class _Rows:
     """Search results seen as a sequence of contract rows, built only for the page shown."""
@@ -85,7 +103,8 @@ class ClientViewSet(viewsets.ViewSet):
                    responses={200: s.ClientRowSerializer(many=True), **ERRORS},
                    summary="Recherche de clients (filtres combinables, paginée)")
     def list(self, request: Request) -> Response:
-        filters = _query(s.ClientFilterSerializer, request)
+        filters = _query(s.ClientFilterSerializer, request,
+                         also=(self.pagination_class.page_size_query_param,))
         filters.pop("page", None)
         model, population = selectors.current()
         found = selectors.search_clients(model, population, selectors.ClientFilters(**filters))

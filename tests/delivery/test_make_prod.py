@@ -25,4 +25,11 @@ def test_make_prod_serves_both_apps(registered_model, tmp_path):
                             env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "ok   advisor login, search" in result.stdout
+    # its secrets were generated (never the demo's public ones, which demo_setup would refuse)
+    secrets_file = PROJECT_ROOT / "db" / ".prod-secrets.env"
+    assert f"{secrets_file} (generated once" in result.stdout
+    values = dict(line.split("=", 1) for line in secrets_file.read_text().splitlines())
+    assert set(values) == {"DJANGO_ADMIN_PASSWORD", "PORTAL_ADVISOR_PASSWORD", "SCORING_API_TOKEN"}
+    assert values["DJANGO_ADMIN_PASSWORD"] != "admin" and len(values["SCORING_API_TOKEN"]) == 40
+    assert secrets_file.stat().st_mode & 0o077 == 0  # readable by its owner only
     assert (tmp_path / "api.sqlite3").exists() and (tmp_path / "portal.sqlite3").exists()

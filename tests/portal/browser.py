@@ -3,6 +3,7 @@ axe-core injection, screenshots (reports/screenshots/, used by the slides), 200 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -50,6 +51,45 @@ def start_chromium() -> tuple[Any, str]:
     driver.set_page_load_timeout(30)
     driver.set_script_timeout(60)
     return driver, profile
+
+
+CSP_LISTENER_JS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", e => window.__cspViolations.push(
+  e.violatedDirective + " blocked " + (e.blockedURI || "inline") + " (" + e.sourceFile + ":" +
+  e.lineNumber + ")"));
+"""
+
+
+def record_csp_violations(driver: Any) -> None:
+    """From now on, every page of this browser records the Content-Security-Policy violations
+    it meets (the listener is installed by DevTools before the page's own scripts run, so the
+    policy does not block it)."""
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CSP_LISTENER_JS})
+
+
+# The one violation the policy is meant to cause: Plotly's bundle probes, inside try/catch,
+# whether code can be built from a string (``Function("return function*() {}")``, a generator
+# check of a bundled polyfill); refused, it falls back and draws the same charts (tested). The
+# policy keeps eval forbidden rather than allow 'unsafe-eval' for a probe.
+EXPECTED_CSP_VIOLATION = re.compile(r"^script-src blocked eval \(\S+/static/vendor/plotly\.min\.js:\d+\)$")
+
+
+def csp_violations(driver: Any, *, all_of_them: bool = False) -> list[str]:
+    """The violations the current page reported (``record_csp_violations`` first), but
+    Plotly's eval probe (``all_of_them`` keeps it)."""
+    found = driver.execute_script("return window.__cspViolations || null")
+    assert found is not None, "no CSP listener on this page: call record_csp_violations first"
+    return [v for v in found if all_of_them or not EXPECTED_CSP_VIOLATION.match(v)]
+
+
+def require_axe() -> None:
+    """axe-core must be installed (npm install); without it the test is skipped, which fails
+    the run on CI (tests/conftest.py)."""
+    import pytest
+
+    if not AXE_JS.is_file():
+        pytest.skip(f"axe-core not installed ({AXE_JS}): run npm install in the repo root")
 
 
 def run_axe(driver: Any) -> list[dict[str, Any]]:
@@ -135,9 +175,12 @@ def layout_problems(driver: Any) -> list[str]:
 
 
 def wait(driver: Any, condition: Any, timeout: float = 15) -> None:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(driver, timeout).until(condition)
+    # an element read while the page is replaced (a form's redirect) is read again
+    WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(
+        condition)
 
 
 def record_override(driver: Any, page_url: str, *, reason: str, comment: str,

@@ -23,6 +23,7 @@ PASSWORD = "mot-de-passe-conseiller-42"
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     driver, profile = browser.start_chromium()
+    browser.record_csp_violations(driver)  # every page then says what the CSP blocked
     yield driver
     driver.quit()
     shutil.rmtree(profile, ignore_errors=True)
@@ -167,9 +168,10 @@ def test_what_if_in_the_browser(chromium, portal):
     _charts_drawn(driver)
     _charts_have_text_alternatives(driver)
     browser.screenshot(driver, "5-simulation")
-    if browser.AXE_JS.is_file():
-        violations = browser.run_axe(driver)
-        assert violations == [], violations
+    assert browser.csp_violations(driver) == []
+    browser.require_axe()
+    violations = browser.run_axe(driver)
+    assert violations == [], violations
 
 
 PAGES = [
@@ -183,8 +185,7 @@ PAGES = [
 
 @pytest.mark.parametrize(("name", "path", "needs_login"), PAGES, ids=[p[0] for p in PAGES])
 def test_axe_reports_no_wcag21_violation(chromium, portal, name, path, needs_login):
-    if not browser.AXE_JS.is_file():
-        pytest.skip(f"axe-core not installed ({browser.AXE_JS}): run npm install in the repo root")
+    browser.require_axe()
     driver = chromium
     if needs_login:
         _login(driver, portal)
@@ -193,6 +194,8 @@ def test_axe_reports_no_wcag21_violation(chromium, portal, name, path, needs_log
     driver.get(f"{portal}{path}")
     _charts_drawn(driver)
     _charts_have_text_alternatives(driver)
+    # the Content-Security-Policy blocks nothing of the page (Plotly's charts included)
+    assert browser.csp_violations(driver) == []
     browser.screenshot(driver, name)
     _open_chart_tables(driver)  # the data tables are checked too, not only the closed toggles
     violations = browser.run_axe(driver)
@@ -216,7 +219,8 @@ def test_usable_at_200_percent_zoom(chromium, portal, name, path, needs_login):
         _charts_fit(driver)  # Plotly redraws after the screenshot's resize
         _open_chart_tables(driver)  # wide tables scroll inside their own keyboard-reachable box
         problems += browser.layout_problems(driver)
-        violations = browser.run_axe(driver) if browser.AXE_JS.is_file() else []
+        browser.require_axe()
+        violations = browser.run_axe(driver)
     finally:
         driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     assert problems == [], problems
@@ -225,8 +229,7 @@ def test_usable_at_200_percent_zoom(chromium, portal, name, path, needs_login):
 
 def test_axe_check_can_fail(chromium, portal):
     """The axe check is real: a planted unlabelled field and image are reported."""
-    if not browser.AXE_JS.is_file():
-        pytest.skip(f"axe-core not installed ({browser.AXE_JS}): run npm install in the repo root")
+    browser.require_axe()
     driver = chromium
     driver.delete_all_cookies()
     driver.get(f"{portal}/connexion/")
@@ -234,6 +237,24 @@ def test_axe_check_can_fail(chromium, portal):
                           " '<input type=text><img src=x.png>')")
     found = {violation["id"] for violation in browser.run_axe(driver)}
     assert {"label", "image-alt"} <= found
+
+
+def test_the_csp_check_can_fail(chromium, portal):
+    """The CSP check is real: the portal's policy blocks a planted inline script, and the
+    browser reports it (the listener sees what a Plotly needing more would trigger)."""
+    driver = chromium
+    _login(driver, portal)
+    driver.get(f"{portal}/clients/{CID}/")
+    policy = driver.execute_script(
+        "return fetch(location.href).then(r => r.headers.get('Content-Security-Policy'))")
+    assert "script-src 'self'" in policy and "default-src 'self'" in policy
+    assert browser.csp_violations(driver) == []
+    driver.execute_script("const s = document.createElement('script');"
+                          " s.textContent = 'window.planted = 1'; document.body.append(s);")
+    _wait(driver, lambda d: browser.csp_violations(d), timeout=5)
+    assert [v.split(" (")[0] for v in browser.csp_violations(driver)] == [
+        "script-src-elem blocked inline"]
+    assert driver.execute_script("return window.planted === undefined")
 
 
 def test_recourse_applied_in_the_what_if_flips_the_decision(chromium, portal):
@@ -272,10 +293,11 @@ def test_an_override_is_recorded_and_shown_accessibly(chromium, portal):
     assert "S'écarte de la recommandation du modèle" in text and "par conseiller" in text
     _charts_drawn(driver)
     browser.screenshot(driver, "8-accorde-si-et-decision")
-    if browser.AXE_JS.is_file():
-        _open_chart_tables(driver)
-        violations = browser.run_axe(driver)
-        assert violations == [], violations
+    assert browser.csp_violations(driver) == []
+    browser.require_axe()
+    _open_chart_tables(driver)
+    violations = browser.run_axe(driver)
+    assert violations == [], violations
 
 
 def test_the_summary_prints_alone_accessibly(chromium, portal):
@@ -293,9 +315,10 @@ def test_the_summary_prints_alone_accessibly(chromium, portal):
     _record_override(driver, portal)
     driver.get(f"{portal}/clients/{CID}/synthese/")
     assert driver.title == f"Client {CID} — synthèse pour le client — Prêt à dépenser"
-    if browser.AXE_JS.is_file():
-        violations = browser.run_axe(driver)
-        assert violations == [], violations
+    assert browser.csp_violations(driver) == []
+    browser.require_axe()
+    violations = browser.run_axe(driver)
+    assert violations == [], violations
     browser.zoom_200(driver)
     try:
         driver.get(f"{portal}/clients/{CID}/synthese/")

@@ -114,7 +114,7 @@ def test_portal_and_api_talk(portal, live_api, api):
 
     assert browser.get(f"{portal}/clients/999999999/", timeout=30).status_code == 404
     actions = sorted(AuditEntry.objects.values_list("action", flat=True))
-    assert actions == ["compare", "simulate", "view"]
+    assert actions == ["compare", "search", "simulate", "view"]
 
 
 def _refused_with_recourse(api: requests.Session, live_api: str) -> dict[str, Any]:
@@ -202,9 +202,9 @@ def test_in_the_browser_recourse_flips_an_override_is_on_record_the_summary_prin
     driver.get(f"{portal}/clients/{client_id}/synthese/")
     text = driver.find_element(By.CSS_SELECTOR, ".summary").text
     assert "Crédit accordé" in text and suggestion["sentence"] in text
-    if browser.AXE_JS.is_file():
-        violations = browser.run_axe(driver)
-        assert violations == [], violations
+    browser.require_axe()
+    violations = browser.run_axe(driver)
+    assert violations == [], violations
     printed = driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": True,
                                                          "preferCSSPageSize": True})
     pdf = base64.b64decode(printed["data"])

@@ -40,8 +40,19 @@ def test_search_by_id_prefix_and_pages(api, clients_frame):
     body = api.get("/clients", {"search": prefix}).json()
     assert client_id in [r["client_id"] for r in body["results"]]
     assert all(str(r["client_id"]).startswith(prefix) for r in body["results"])
-    last = api.get("/clients", {"page": 10_000})
-    assert last.status_code == 404 and last.json()["error"]["code"] == "not_found"
+    past = api.get("/clients", {"page": 10_000, "page_size": 20})
+    error = past.json()["error"]
+    assert past.status_code == 404 and error["code"] == "page_not_found"
+    pages = -(-len(clients_frame) // 20)
+    assert error["message"] == f"Page 10000 inexistante : {pages} page(s) de résultats."
+    assert api.get("/clients", {"page": pages}).status_code == 200
+
+
+def test_an_unknown_query_parameter_is_refused(api):
+    """``sexe=F`` (a typo) must not list every client as if there were no filter."""
+    response = api.get("/clients", {"sexe": "F"})
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"sexe": ["Paramètre inconnu."]}
 
 
 @pytest.mark.parametrize("query", [{"age_min": "vieux"}, {"sex": "X"}, {"age_min": 50, "age_max": 20},

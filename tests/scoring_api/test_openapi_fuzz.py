@@ -50,3 +50,41 @@ def test_no_server_error_on_any_operation(api_settings, token, clients_frame):
         call()
         checked.append(f"{operation.method.upper()} {operation.path}")
     assert {"GET /score/{id}", "POST /score", "GET /clients", "GET /population/stats"} <= set(checked)
+
+
+NEGATIVE_EXAMPLES = 15  # per operation: bounded in time (about a minute for the whole API)
+
+
+def test_invalid_requests_get_a_4xx_never_a_5xx(api_settings, token, clients_frame):
+    """Negative mode: requests that break the schema (wrong types, out of the declared
+    domains, missing required fields, unknown enum values) must be refused with a JSON 4xx:
+    never a 5xx, never a 2xx (an invalid application scored)."""
+    from django.core.wsgi import get_wsgi_application
+    from drf_spectacular.generators import SchemaGenerator
+    from schemathesis import GenerationMode
+
+    document = SchemaGenerator().get_schema(request=None, public=True)
+    schema = schemathesis.openapi.from_dict(document)
+    app = get_wsgi_application()
+    headers = {"Authorization": f"Token {token}"}
+    checked = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if not (operation.body or operation.query or operation.path_parameters):
+            continue  # nothing a caller sends can be invalid
+
+        @given(case=operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
+        @settings(max_examples=NEGATIVE_EXAMPLES, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        def call(case) -> None:  # noqa: ANN001
+            response = case.call(app=app, headers=headers)
+            assert 400 <= response.status_code < 500, (
+                case.method, case.formatted_path, case.query, case.body, response.status_code,
+                response.text[:500])
+            content_type = {k.lower(): v for k, v in response.headers.items()}.get("content-type")
+            assert content_type and "json" in content_type[0], (
+                case.method, case.formatted_path, response.status_code, response.headers)
+
+        call()
+        checked.append(f"{operation.method.upper()} {operation.path}")
+    assert {"GET /score/{id}", "POST /score", "GET /clients", "GET /population/stats"} <= set(checked)

@@ -21,20 +21,12 @@ WSGI_APPLICATION = "portal.config.wsgi.application"
 INSTALLED_APPS = [
     *DJANGO_APPS,
     "django.contrib.humanize",
-    "axes",
     "portal.accounts",
     "portal.clients",
 ]
 
-# AUTHENTICATION
+# AUTHENTICATION (the backends and django-axes: django_common/settings/base.py)
 # ------------------------------------------------------------------------------
-# https://docs.djangoproject.com/en/5.2/ref/settings/#authentication-backends
-# django-axes first, so that a locked-out user is refused before the password is checked.
-# https://django-axes.readthedocs.io/en/latest/2_installation.html
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
 # https://docs.djangoproject.com/en/5.2/ref/settings/#login-url
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "clients:search"
@@ -53,9 +45,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     *MIDDLEWARE[_SESSIONS + 1: _AUTHENTICATION + 1],
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    *MIDDLEWARE[_AUTHENTICATION + 1:],
+    *MIDDLEWARE[_AUTHENTICATION + 1: -1],
     "portal.clients.middleware.ApiErrorMiddleware",
-    "axes.middleware.AxesMiddleware",
+    MIDDLEWARE[-1],  # AxesMiddleware last
 ]
 
 # STATIC
@@ -80,15 +72,9 @@ STORAGES = {
 # https://docs.djangoproject.com/en/5.2/ref/settings/#csrf-failure-view
 CSRF_FAILURE_VIEW = "portal.clients.errors.csrf_failure"
 
-# DJANGO-AXES: lock an account after repeated login failures
+# DJANGO-AXES (shared settings in django_common/settings/base.py): the portal's French page
 # ------------------------------------------------------------------------------
-# https://django-axes.readthedocs.io/en/latest/4_configuration.html
-AXES_FAILURE_LIMIT = env.int("DJANGO_AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = env.float("DJANGO_AXES_COOLOFF_HOURS", default=0.5)
-# a username is locked from the address that failed (not every advisor behind one proxy)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "portal/errors/lockout.html"
-AXES_RESET_ON_SUCCESS = True
 
 # SCORING API (the only backend of the portal, reached over HTTP)
 # ------------------------------------------------------------------------------

@@ -9,9 +9,3 @@ from .base import env
 # DEMO USERS (manage.py demo_setup): no default password in production
 # ------------------------------------------------------------------------------
 DEMO_ADVISOR_PASSWORD = env("PORTAL_ADVISOR_PASSWORD", default=None)
-
-# DJANGO-AXES behind Heroku's router: the client address is in X-Forwarded-For
-# ------------------------------------------------------------------------------
-# https://django-axes.readthedocs.io/en/latest/4_configuration.html#configuring-reverse-proxies
-AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_AXES_PROXY_COUNT", default=1)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]

@@ -4,7 +4,7 @@ monitoring). Values come from the environment; docs/deployment.md lists each var
 from pathlib import Path
 
 from django_common.settings.base import *  # noqa: F403
-from django_common.settings.base import DJANGO_APPS, database, env
+from django_common.settings.base import DJANGO_APPS, MIDDLEWARE, database, env
 from ml.config import settings as ml_settings
 
 # DATABASES: SQLite embedded by default, PostgreSQL with DATABASE_URL
@@ -33,6 +33,14 @@ WSGI_APPLICATION = "scoring_api.config.wsgi.application"
 # the API answers /score/1, not /score/1/ (contract); no redirect dance for clients
 APPEND_SLASH = False
 
+# REQUEST BODIES: at most API_MAX_BODY_BYTES (an application is a few kB); a bigger body is
+# refused with a JSON 413 before it is read (scoring_api.config.middleware)
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#data-upload-max-memory-size
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("API_MAX_BODY_BYTES", default=1_048_576)
+MIDDLEWARE = [MIDDLEWARE[0], "scoring_api.config.middleware.BodySizeLimitMiddleware",
+              *MIDDLEWARE[1:]]
+
 # APPS
 # ------------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -40,6 +48,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by the API itself (no CDN)
     "scoring_api.scoring",
     "scoring_api.monitoring",
     "scoring_api.decisions",
@@ -56,7 +65,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's JSON parser with a nesting bound (scoring_api.config.parsers)
+    "DEFAULT_PARSER_CLASSES": ["scoring_api.config.parsers.BoundedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "scoring_api.config.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["scoring_api.config.throttling.SlidingWindowUserRateThrottle"],
@@ -75,6 +85,9 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the installed drf-spectacular-sidecar, not a CDN (same site as /admin)
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"YesNoEnum": ["N", "Y"], "DecisionEnum": "vocabulary.decisions.DECISIONS"},
 }

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from django_common.demo_secrets import demo_secrets_check
 from portal.accounts.services import advisor_group_ensure
 
 ADVISOR_USERNAME = "conseiller"
@@ -37,6 +38,10 @@ class Command(BaseCommand):
                 "(aucun mot de passe par défaut hors des réglages locaux)."
             )
         user_model = get_user_model()
+        demo_secrets_check(passwords={
+            "DJANGO_ADMIN_PASSWORD": (admin_password, user_model(username=admin_username)),
+            "PORTAL_ADVISOR_PASSWORD": (advisor_password, user_model(username=ADVISOR_USERNAME)),
+        })
         group = advisor_group_ensure()
 
         admin, created = user_model.objects.get_or_create(username=admin_username)

@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from rest_framework.authtoken.models import Token
 
+from django_common.demo_secrets import demo_secrets_check
+
 SERVICE_USERNAME = "portal-service"
 
 
@@ -29,6 +31,9 @@ class Command(BaseCommand):
         if len(token_key) > 40:
             raise CommandError("SCORING_API_TOKEN : 40 caractères au plus.")
         users = get_user_model()
+        demo_secrets_check(
+            passwords={"DJANGO_ADMIN_PASSWORD": (admin_password, users(username=admin_username))},
+            token=("SCORING_API_TOKEN", token_key))
         admin, created = users.objects.get_or_create(username=admin_username)
         admin.is_staff = admin.is_superuser = admin.is_active = True
         admin.set_password(admin_password)
