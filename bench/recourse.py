@@ -5,17 +5,20 @@ Two measures, each beside its ceiling measured in the same run on the same clien
 
 * in this process, one thread: ``ml.model.recourse.recourse`` per client, beside the raw model
   call (``CreditScoringModel.score`` of the client's row: predict + contributions), which every
-  recourse makes at least once;
+  recourse makes at least once, and the what-if's own path for one change (``whatif_rows``, the
+  feature query, + ``score``), which every found suggestion goes through;
 * through the API as shipped: ``bin/release`` then ``bin/web`` (gunicorn, production settings,
   2 workers, LightGBM on one thread, PostgreSQL as the database), one request at a time and then
   under load (``BENCH_RECOURSE_CONCURRENCY`` clients at once, default 2: both workers busy),
   beside one plain what-if ``POST /score`` per client on the same server at the same
   concurrency (one feature query, one explained score, one event stored) and ``GET /score/<id>``.
 
-Latencies are split by answer (suggestions found or not: the search stops earlier when the
-screening grants nothing). Each served phase also reports the server's CPU time per request
-(psutil on the gunicorn processes), which the load of a shared machine does not inflate as it
-does the wall time; the load average is recorded. ``BENCH_RECOURSE_CLIENTS`` (default 200).
+Two samples of ``BENCH_RECOURSE_CLIENTS`` refused clients (default 200): the first ones of the
+feature tables, and those nearest above the threshold (where suggestions are found). Latencies
+are split by answer: the search stops early when the screening grants nothing, and a found
+suggestion costs one what-if query. Each served phase also reports the server's CPU time per
+request (psutil on the gunicorn processes), which the load of a shared machine does not inflate
+as it does the wall time; the load average is recorded.
 """
 from __future__ import annotations
 
@@ -34,6 +37,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import psutil
 import requests
@@ -64,13 +68,25 @@ def _ratio(numerator: float, denominator: float) -> float | None:
 
 
 # --------------------------------------------------------------------------- in this process
-def _refused_clients(model, wanted: int) -> tuple[pd.DataFrame, list[int]]:  # noqa: ANN001
+def _feature_table(model) -> pd.DataFrame:  # noqa: ANN001
     features_dir = settings().features_dir
     table = pd.concat([pd.read_parquet(features_dir / name) for name in
                        ("features_train.parquet", "features_test.parquet")])
-    table = table.set_index("SK_ID_CURR").reindex(columns=model.features)
+    return table.set_index("SK_ID_CURR").reindex(columns=model.features)
+
+
+def _refused(model, table: pd.DataFrame, wanted: int) -> list[int]:  # noqa: ANN001
     probability = model.predict_proba(table.to_numpy("float64"))
-    return table, [int(i) for i in table.index[probability >= model.threshold][:wanted]]
+    return [int(i) for i in table.index[probability >= model.threshold][:wanted]]
+
+
+def _nearest_threshold(model, table: pd.DataFrame, wanted: int) -> list[int]:  # noqa: ANN001
+    """The refused clients closest above the threshold: those a small change can get granted,
+    so that the cost of a found suggestion (its verification through the what-if's query) is
+    measured on many clients, not on the few of the listing that have one."""
+    probability = model.predict_proba(table.to_numpy("float64"))
+    order = np.argsort(probability, kind="stable")
+    return [int(table.index[k]) for k in order if probability[k] >= model.threshold][:wanted]
 
 
 def _application(row: pd.Series) -> dict[str, Any]:
@@ -84,14 +100,20 @@ def _application(row: pd.Series) -> dict[str, Any]:
 
 def in_process(model, table: pd.DataFrame, ids: list[int]) -> dict[str, Any]:  # noqa: ANN001
     """Wall and CPU time of the search per client, and of the raw model call on the same rows."""
+    from ml.features.online import warm_up, whatif_rows
     from ml.model.recourse import recourse
 
     rows = {i: table.loc[i].to_numpy("float64") for i in ids}
     applications = {i: _application(table.loc[i]) for i in ids}
-    for i in ids[:5]:  # warm-up: the query is compiled, the connection opened
+    warm_up()  # the query is compiled, the connection opened (as the API does at its start)
+    for i in ids[:5]:
         recourse(model, rows[i], applications[i])
-    timed: dict[str, list[float]] = {"recourse": [], "found": [], "none_found": [], "raw": []}
-    cpu = {"recourse": 0.0, "raw": 0.0}
+    # the what-if's own path for one change (a payment 10 % lower): the query + the score
+    lower_payment = {i: {"AMT_ANNUITY": round(0.9 * (applications[i]["AMT_ANNUITY"] or 1.0))}
+                     for i in ids}
+    timed: dict[str, list[float]] = {"recourse": [], "found": [], "none_found": [], "raw": [],
+                                     "whatif": []}
+    cpu = {"recourse": 0.0, "raw": 0.0, "whatif": 0.0}
     for i in ids:
         started, cpu_started = time.perf_counter(), time.process_time()
         result = recourse(model, rows[i], applications[i])
@@ -103,15 +125,24 @@ def in_process(model, table: pd.DataFrame, ids: list[int]) -> dict[str, Any]:  #
         model.score(rows[i].reshape(1, -1))
         timed["raw"].append((time.perf_counter() - started) * 1000)
         cpu["raw"] += time.process_time() - cpu_started
+        started, cpu_started = time.perf_counter(), time.process_time()
+        model.score(whatif_rows(rows[i], model.features, applications[i], [lower_payment[i]]))
+        timed["whatif"].append((time.perf_counter() - started) * 1000)
+        cpu["whatif"] += time.process_time() - cpu_started
     recourse_summary = {**_summary(timed["recourse"]),
                         "cpu_ms_per_client": round(cpu["recourse"] * 1000 / len(ids), 1),
                         "found": _summary(timed["found"]),
                         "none_found": _summary(timed["none_found"])}
     raw = {**_summary(timed["raw"]), "cpu_ms_per_client": round(cpu["raw"] * 1000 / len(ids), 2)}
-    return {"recourse": recourse_summary, "raw_model_call": raw,
+    whatif = {**_summary(timed["whatif"]),
+              "cpu_ms_per_client": round(cpu["whatif"] * 1000 / len(ids), 2)}
+    return {"recourse": recourse_summary, "raw_model_call": raw, "whatif_path": whatif,
             "recourse_to_raw_p95": _ratio(recourse_summary["p95_ms"], raw["p95_ms"]),
             "recourse_to_raw_cpu": _ratio(recourse_summary["cpu_ms_per_client"],
-                                          raw["cpu_ms_per_client"])}
+                                          raw["cpu_ms_per_client"]),
+            "recourse_to_whatif_p95": _ratio(recourse_summary["p95_ms"], whatif["p95_ms"]),
+            "found_to_whatif_p95": _ratio(recourse_summary["found"].get("p95_ms", 0.0),
+                                          whatif["p95_ms"])}
 
 
 # --------------------------------------------------------------------------- the shipped server
@@ -267,22 +298,26 @@ def main(out_dir: Path) -> dict[str, Any]:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     load_before = os.getloadavg()
     model = load_model(settings().model_uri)
-    table, ids = _refused_clients(model, wanted)
-    result: dict[str, Any] = {"clients": len(ids), "target_p95_ms": TARGET_P95_MS,
-                              "cpu_count": os.cpu_count(),
-                              "in_process": in_process(model, table, ids)}
+    table = _feature_table(model)
+    samples = {"first_refused": _refused(model, table, wanted),
+               "nearest_threshold": _nearest_threshold(model, table, wanted)}
+    result: dict[str, Any] = {
+        "target_p95_ms": TARGET_P95_MS, "cpu_count": os.cpu_count(), "concurrency": concurrency,
+        "server": "bin/web: gunicorn, production settings, 2 workers, --preload, "
+                  "OMP_NUM_THREADS=1, PostgreSQL",
+        "samples": {name: {"clients": len(ids), "in_process": in_process(model, table, ids)}
+                    for name, ids in samples.items()}}
     with tempfile.TemporaryDirectory(prefix="bench-recourse-") as tmp, \
             shipped_api(Path(tmp)) as url:
-        _warm_up(url, ids)
-        result["server"] = ("bin/web: gunicorn, production settings, 2 workers, --preload, "
-                            "OMP_NUM_THREADS=1, PostgreSQL")
-        result["served_one_at_a_time"] = served(url, ids, 1)
-        result["served_under_load"] = served(url, ids, concurrency)
-    load = result["served_under_load"]
-    result["meets_target"] = bool(
-        load["recourse"]["errors"] == 0 and load["suggestions_not_granting"] == 0
-        and load["recourse"]["p95_ms"] <= TARGET_P95_MS
-        and result["served_one_at_a_time"]["recourse"]["p95_ms"] <= TARGET_P95_MS)
+        _warm_up(url, samples["first_refused"])
+        for name, ids in samples.items():
+            result["samples"][name]["served_one_at_a_time"] = served(url, ids, 1)
+            result["samples"][name]["served_under_load"] = served(url, ids, concurrency)
+    phases = [sample[phase] for sample in result["samples"].values()
+              for phase in ("served_one_at_a_time", "served_under_load")]
+    result["meets_target"] = all(
+        phase["recourse"]["errors"] == 0 and phase["suggestions_not_granting"] == 0
+        and phase["recourse"]["p95_ms"] <= TARGET_P95_MS for phase in phases)
     result["load_average_1m"] = {"before": round(load_before[0], 2),
                                  "after": round(os.getloadavg()[0], 2)}
     return result

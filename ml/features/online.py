@@ -103,7 +103,8 @@ def whatif_rows(row: np.ndarray, features: list[str], application: dict,
     it was built from. Only the features that a change moves are recomputed, by the same query
     as the batch build; the others stay the client's own, so changing nothing gives exactly the
     stored row. One query for every set of changes: the API's what-if (one set) and the
-    recourse search (many candidates) score through this same code.
+    recourse's verification of its suggestions go through this same code (the recourse screens
+    its grid with ``loan_whatif_rows``, the same rows without the query).
     """
     frame = pd.DataFrame([application, *({**application, **change} for change in changes)])
     derived = application_features(frame).reindex(columns=features).to_numpy("float64")
