@@ -11,7 +11,7 @@ Two measures, each beside its ceiling measured in the same run on the same clien
   2 workers, LightGBM on one thread, PostgreSQL as the database), one request at a time and then
   under load (``BENCH_RECOURSE_CONCURRENCY`` clients at once, default 2: both workers busy),
   beside one plain what-if ``POST /score`` per client on the same server at the same
-  concurrency (one feature query, one explained score, one event stored) and ``GET /score/<id>``.
+  concurrency (one feature query, one explained score, one event stored).
 
 Two samples of ``BENCH_RECOURSE_CLIENTS`` refused clients (default 200): the first ones of the
 feature tables, and those nearest above the threshold (where suggestions are found). Latencies
@@ -205,16 +205,17 @@ def shipped_api(workdir: Path) -> Iterator[str]:
         _drop_postgres(database_url)
 
 
-def _server_cpu_s(url: str) -> float:
-    """CPU seconds (user + system) used so far by the gunicorn serving ``url`` and its workers:
-    what the requests cost, whatever else the shared machine is doing."""
+def _server_cpu_s(url: str) -> tuple[float, frozenset[int]]:
+    """(CPU seconds, user + system, used so far by the gunicorn serving ``url`` and its workers;
+    the workers' pids): what the requests cost, whatever else the shared machine is doing."""
     port = url.rsplit(":", 1)[1]
     for process in psutil.process_iter(["cmdline"]):
         cmdline = " ".join(process.info["cmdline"] or [])
         if "gunicorn" in cmdline and f":{port}" in cmdline:
-            times = [p.cpu_times() for p in [process, *process.children()]]
-            return sum(t.user + t.system for t in times)
-    return float("nan")
+            workers = process.children()
+            times = [p.cpu_times() for p in [process, *workers]]
+            return sum(t.user + t.system for t in times), frozenset(p.pid for p in workers)
+    return float("nan"), frozenset()
 
 
 def _session() -> requests.Session:
@@ -237,20 +238,25 @@ def _phase(url: str, calls: list[Callable[[requests.Session], requests.Response]
             done.append((position, (time.perf_counter() - started) * 1000, answer))
         return done
 
-    cpu_before, started = _server_cpu_s(url), time.perf_counter()
+    (cpu_before, workers_before), started = _server_cpu_s(url), time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
         results = sorted(r for part in pool.map(worker, range(concurrency)) for r in part)
     wall_s = time.perf_counter() - started
-    cpu_ms = (_server_cpu_s(url) - cpu_before) * 1000 / max(len(calls), 1)
+    cpu_after, workers_after = _server_cpu_s(url)
+    # bin/web recycles a worker after ~1000 requests (--max-requests): its CPU time leaves
+    # with it, and its successor loads the model on its first request
+    recycled = workers_before != workers_after
+    cpu_ms = float("nan") if recycled else (cpu_after - cpu_before) * 1000 / max(len(calls), 1)
     answers = [(ms, answer) for _, ms, answer in results]
     errors = sum(answer.status_code != 200 for _, answer in answers)
     return {**_summary([ms for ms, _ in answers]), "errors": errors,
-            "requests_per_s": round(len(calls) / wall_s, 1),
+            "requests_per_s": round(len(calls) / wall_s, 1), "worker_recycled": recycled,
             "server_cpu_ms_per_request": round(cpu_ms, 1)}, answers
 
 
 def served(url: str, ids: list[int], concurrency: int) -> dict[str, Any]:
-    """Recourse, what-if and score of the same clients, at the given concurrency."""
+    """Recourse and what-if of the same clients, at the given concurrency (1,600 requests in
+    all, under the 1,000 per worker after which bin/web recycles one)."""
     recourse, answers = _phase(url, [
         (lambda s, i=i: s.get(f"{url}/score/{i}/recourse", timeout=60)) for i in ids], concurrency)
     bodies = [(ms, a.json()) for ms, a in answers if a.status_code == 200]
@@ -263,12 +269,10 @@ def served(url: str, ids: list[int], concurrency: int) -> dict[str, Any]:
     whatif, simulated = _phase(url, [
         (lambda s, i=i, c=c: s.post(f"{url}/score", json={"base_client_id": i, **c}, timeout=60))
         for i, c, _ in changes], concurrency)
-    score, _ = _phase(url, [(lambda s, i=i: s.get(f"{url}/score/{i}", timeout=60)) for i in ids],
-                      concurrency)
     not_granting = sum(found and answer.json().get("decision") != "accordé"
                        for (_, _, found), (_, answer) in zip(changes, simulated))
     return {
-        "concurrency": concurrency, "recourse": recourse, "whatif": whatif, "score": score,
+        "concurrency": concurrency, "recourse": recourse, "whatif": whatif,
         "suggestions_not_granting": not_granting,
         "statuses": dict(Counter(b["status"] for _, b in bodies)),
         "levers": dict(Counter(s["lever"] for _, b in bodies for s in b["suggestions"])),
@@ -277,7 +281,6 @@ def served(url: str, ids: list[int], concurrency: int) -> dict[str, Any]:
         "recourse_to_whatif_p95": _ratio(recourse["p95_ms"], whatif["p95_ms"]),
         "recourse_to_whatif_cpu": _ratio(recourse["server_cpu_ms_per_request"],
                                          whatif["server_cpu_ms_per_request"]),
-        "recourse_to_score_p95": _ratio(recourse["p95_ms"], score["p95_ms"]),
     }
 
 

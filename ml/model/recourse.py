@@ -10,11 +10,18 @@ co-applicant income, so that lever does not exist here. ``ACTIONABLE_FIELDS`` an
 
 A bounded search, measured (bench/recourse.py): every lever's grid (the amount in 40 steps
 down to the policy's floor, the term month by month up to the longest), each candidate rounded
-as an advisor would say it (hundreds of euros, whole euros a month), goes through the API's
-what-if path in one batch (``whatif_rows``: one feature query); the model's fast probability
-picks the first granted candidates of each lever, which are then scored exactly as the API
-scores a what-if (``CreditScoringModel.score`` + ``decide``). A suggestion is returned only
-when that score grants; when none does, the answer says so.
+as an advisor would say it (hundreds of euros, whole euros a month). Screening: every
+candidate's model input is built in numpy (``loan_whatif_rows``: the feature query's own
+formulas for the amount, payment and goods price, tested value for value against the query) and
+scored by the model's fast probability, in one call. Verification: each lever's first screened
+candidate, and only it, goes through the API's what-if path (``whatif_rows``, the feature
+query, then ``CreditScoringModel.score`` + ``decide``); when it does not grant, the next one
+(``fallbacks``); both levers together are verified only when neither alone grants. A
+suggestion is returned only when that exact score grants; when none does, the answer says so.
+The answer is the one of scoring every candidate through the what-if path (tested), at the
+cost of one explained score and, only when something is found, one feature query: 2.2 ms of
+CPU per refused client in-process where it was 24 ms (one query for the whole grid); a found
+suggestion costs about one what-if (the query: ~12 ms of CPU).
 """
 from __future__ import annotations
 
