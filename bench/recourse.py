@@ -316,11 +316,18 @@ def main(out_dir: Path) -> dict[str, Any]:
         for name, ids in samples.items():
             result["samples"][name]["served_one_at_a_time"] = served(url, ids, 1)
             result["samples"][name]["served_under_load"] = served(url, ids, concurrency)
-    phases = [sample[phase] for sample in result["samples"].values()
-              for phase in ("served_one_at_a_time", "served_under_load")]
+    phases = {f"{name} / {phase}": (result["samples"][name]["clients"], sample[phase])
+              for name, sample in result["samples"].items()
+              for phase in ("served_one_at_a_time", "served_under_load")}
     result["meets_target"] = all(
         phase["recourse"]["errors"] == 0 and phase["suggestions_not_granting"] == 0
-        and phase["recourse"]["p95_ms"] <= TARGET_P95_MS for phase in phases)
+        and phase["recourse"]["p95_ms"] <= TARGET_P95_MS for _, phase in phases.values())
+    # the headline (reporting/bench.py): the served phase with the slowest p95, which decides
+    worst = max(phases, key=lambda key: phases[key][1]["recourse"]["p95_ms"])
+    clients, phase = phases[worst]
+    result.update({"headline_phase": worst, "clients": clients, "statuses": phase["statuses"],
+                   "recourse": phase["recourse"], "whatif": phase["whatif"],
+                   "recourse_to_whatif_p95": phase["recourse_to_whatif_p95"]})
     result["load_average_1m"] = {"before": round(load_before[0], 2),
                                  "after": round(os.getloadavg()[0], 2)}
     return result
