@@ -19,9 +19,10 @@ query, then ``CreditScoringModel.score`` + ``decide``); when it does not grant, 
 (``fallbacks``); both levers together are verified only when neither alone grants. A
 suggestion is returned only when that exact score grants; when none does, the answer says so.
 The answer is the one of scoring every candidate through the what-if path (tested), at the
-cost of one explained score and, only when something is found, one feature query: 2.2 ms of
-CPU per refused client in-process where it was 24 ms (one query for the whole grid); a found
-suggestion costs about one what-if (the query: ~12 ms of CPU).
+cost of one explained score and, only when something is found, one feature query: 1.6 to
+2.8 ms of CPU per refused client in-process where it was 24 ms with one query for the whole
+grid (same 200 clients, same answers); a found suggestion costs about one what-if (the query,
+~12 ms of CPU). Served by bin/web: p95 25 to 103 ms (docs/api.md, "Performance").
 """
 from __future__ import annotations
 
