@@ -1,34 +1,54 @@
-"""Benchmark of « Accordé si… »: ``GET /score/<id>/recourse`` for refused clients of the demo
-champion, served by the API under gunicorn (2 workers, LightGBM on one thread), one request at
-a time over 127.0.0.1. Target: p95 ≤ 100 ms per client on 2 cores.
+"""Benchmark of « Accordé si… » (``GET /score/<id>/recourse``) for refused clients of the demo
+champion. Target: p95 ≤ 100 ms per client on 2 cores.
 
-Beside it, in the same run and on the same clients, the floor of one scoring through the same
-path: ``GET /score/<id>`` and one what-if ``POST /score`` per client (its first suggestion, which
-must grant, or a lower payment): one feature query + one explained score. The recourse costs one
-feature query for all its candidates and one explained score: the ratio to the single what-if
-says what the search adds. Each phase also reports the server's CPU time per request (psutil on
-the gunicorn processes), which the load of this shared machine does not inflate as it does the
-wall time; the load average is recorded. ``BENCH_RECOURSE_CLIENTS`` (default 200).
+Two measures, each beside its ceiling measured in the same run on the same clients:
+
+* in this process, one thread: ``ml.model.recourse.recourse`` per client, beside the raw model
+  call (``CreditScoringModel.score`` of the client's row: predict + contributions), which every
+  recourse makes at least once, and the what-if's own path for one change (``whatif_rows``, the
+  feature query, + ``score``), which every found suggestion goes through;
+* through the API as shipped: ``bin/release`` then ``bin/web`` (gunicorn, production settings,
+  2 workers, LightGBM on one thread, PostgreSQL as the database), one request at a time and then
+  under load (``BENCH_RECOURSE_CONCURRENCY`` clients at once, default 2: both workers busy),
+  beside one plain what-if ``POST /score`` per client on the same server at the same
+  concurrency (one feature query, one explained score, one event stored).
+
+Two samples of ``BENCH_RECOURSE_CLIENTS`` refused clients (default 200): the first ones of the
+feature tables, and those nearest above the threshold (where suggestions are found). Latencies
+are split by answer: the search stops early when the screening grants nothing, and a found
+suggestion costs one what-if query. Each served phase also reports the server's CPU time per
+request (psutil on the gunicorn processes), which the load of a shared machine does not inflate
+as it does the wall time; the load average is recorded.
 """
 from __future__ import annotations
 
 import os
+import signal
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+import uuid
 from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import psutil
 import requests
-from tqdm import tqdm
 
-from bench.portal import api_server
-from ml.config import settings
+from bench.portal import free_port, wait_until_up
+from ml.config import PROJECT_ROOT, settings
 
-TOKEN = "bench-recourse-token-0123456789abcdef01"
+TOKEN = "bench-recourse-token-0123456789abcdef01"  # 40 characters, the DRF maximum
 TARGET_P95_MS = 100.0
+POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+HTTPS = {"X-Forwarded-Proto": "https"}  # as Heroku's router says it (production settings)
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -37,101 +57,279 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def _summary(times_ms: list[float]) -> dict[str, float]:
+    if not times_ms:
+        return {"n": 0}
     return {"n": len(times_ms), "p50_ms": round(statistics.median(times_ms), 1),
-            "p95_ms": round(_percentile(times_ms, 0.95), 1),
-            "max_ms": round(max(times_ms), 1)}
+            "p95_ms": round(_percentile(times_ms, 0.95), 1), "max_ms": round(max(times_ms), 1)}
 
 
-def _refused(api: requests.Session, url: str, wanted: int) -> list[int]:
-    ids: list[int] = []
-    page = 1
-    while len(ids) < wanted:
-        answer = api.get(f"{url}/clients", params={"decision": "refusé", "page": page,
-                                                    "page_size": 100}, timeout=60).json()
-        ids += [row["client_id"] for row in answer["results"]]
-        if not answer.get("next"):
-            break
-        page += 1
-    return ids[:wanted]
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return round(numerator / denominator, 2) if denominator else None
 
 
-def _server_cpu_s(url: str) -> float:
-    """CPU seconds (user + system) used so far by the gunicorn serving ``url`` and its workers:
-    what the requests cost, whatever else the shared machine is doing."""
+# --------------------------------------------------------------------------- in this process
+def _feature_table(model) -> pd.DataFrame:  # noqa: ANN001
+    features_dir = settings().features_dir
+    table = pd.concat([pd.read_parquet(features_dir / name) for name in
+                       ("features_train.parquet", "features_test.parquet")])
+    return table.set_index("SK_ID_CURR").reindex(columns=model.features)
+
+
+def _refused(model, table: pd.DataFrame, wanted: int) -> list[int]:  # noqa: ANN001
+    probability = model.predict_proba(table.to_numpy("float64"))
+    return [int(i) for i in table.index[probability >= model.threshold][:wanted]]
+
+
+def _nearest_threshold(model, table: pd.DataFrame, wanted: int) -> list[int]:  # noqa: ANN001
+    """The refused clients closest above the threshold: those a small change can get granted,
+    so that the cost of a found suggestion (its verification through the what-if's query) is
+    measured on many clients, not on the few of the listing that have one."""
+    probability = model.predict_proba(table.to_numpy("float64"))
+    order = np.argsort(probability, kind="stable")
+    return [int(table.index[k]) for k in order if probability[k] >= model.threshold][:wanted]
+
+
+def _application(row: pd.Series) -> dict[str, Any]:
+    """The raw application fields a client's features keep unchanged (as the API rebuilds
+    them: ``scoring_api.scoring.selectors.stored_application``)."""
+    from ml.data.schema import SCHEMAS
+
+    return {name: (None if pd.isna(row[name]) else float(row[name]))
+            for name in SCHEMAS["application_test"].columns if name in row.index}
+
+
+def in_process(model, table: pd.DataFrame, ids: list[int]) -> dict[str, Any]:  # noqa: ANN001
+    """Wall and CPU time of the search per client, and of the raw model call on the same rows."""
+    from ml.features.online import warm_up, whatif_rows
+    from ml.model.recourse import recourse
+
+    rows = {i: table.loc[i].to_numpy("float64") for i in ids}
+    applications = {i: _application(table.loc[i]) for i in ids}
+    warm_up()  # the query is compiled, the connection opened (as the API does at its start)
+    for i in ids[:5]:
+        recourse(model, rows[i], applications[i])
+    # the what-if's own path for one change (a payment 10 % lower): the query + the score
+    lower_payment = {i: {"AMT_ANNUITY": round(0.9 * (applications[i]["AMT_ANNUITY"] or 1.0))}
+                     for i in ids}
+    timed: dict[str, list[float]] = {"recourse": [], "found": [], "none_found": [], "raw": [],
+                                     "whatif": []}
+    cpu = {"recourse": 0.0, "raw": 0.0, "whatif": 0.0}
+    for i in ids:
+        started, cpu_started = time.perf_counter(), time.process_time()
+        result = recourse(model, rows[i], applications[i])
+        elapsed = (time.perf_counter() - started) * 1000
+        cpu["recourse"] += time.process_time() - cpu_started
+        timed["recourse"].append(elapsed)
+        timed["found" if result.suggestions else "none_found"].append(elapsed)
+        started, cpu_started = time.perf_counter(), time.process_time()
+        model.score(rows[i].reshape(1, -1))
+        timed["raw"].append((time.perf_counter() - started) * 1000)
+        cpu["raw"] += time.process_time() - cpu_started
+        started, cpu_started = time.perf_counter(), time.process_time()
+        model.score(whatif_rows(rows[i], model.features, applications[i], [lower_payment[i]]))
+        timed["whatif"].append((time.perf_counter() - started) * 1000)
+        cpu["whatif"] += time.process_time() - cpu_started
+    recourse_summary = {**_summary(timed["recourse"]),
+                        "cpu_ms_per_client": round(cpu["recourse"] * 1000 / len(ids), 1),
+                        "found": _summary(timed["found"]),
+                        "none_found": _summary(timed["none_found"])}
+    raw = {**_summary(timed["raw"]), "cpu_ms_per_client": round(cpu["raw"] * 1000 / len(ids), 2)}
+    whatif = {**_summary(timed["whatif"]),
+              "cpu_ms_per_client": round(cpu["whatif"] * 1000 / len(ids), 2)}
+    return {"recourse": recourse_summary, "raw_model_call": raw, "whatif_path": whatif,
+            "recourse_to_raw_p95": _ratio(recourse_summary["p95_ms"], raw["p95_ms"]),
+            "recourse_to_raw_cpu": _ratio(recourse_summary["cpu_ms_per_client"],
+                                          raw["cpu_ms_per_client"]),
+            "recourse_to_whatif_p95": _ratio(recourse_summary["p95_ms"], whatif["p95_ms"]),
+            "found_to_whatif_p95": _ratio(recourse_summary["found"].get("p95_ms", 0.0),
+                                          whatif["p95_ms"])}
+
+
+# --------------------------------------------------------------------------- the shipped server
+def _postgres_database() -> str:
+    import psycopg
+
+    name = f"bench_recourse_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(POSTGRES, autocommit=True, connect_timeout=5) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return POSTGRES.rsplit("/", 1)[0] + f"/{name}"
+
+
+def _drop_postgres(database_url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(POSTGRES, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{database_url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+@contextmanager
+def shipped_api(workdir: Path) -> Iterator[str]:
+    """``bin/release`` then ``bin/web`` as a Heroku dyno runs them (production settings, a
+    throw-away PostgreSQL database), on the demo champion and features; yields its URL."""
+    database_url = _postgres_database()
+    port = free_port()
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("DJANGO_", "PYTEST_"))}
+    env.update({
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+        "DJANGO_PROJECT": "scoring_api", "PORT": str(port),
+        "DJANGO_SECRET_KEY": f"bench-recourse-{uuid.uuid4().hex}{uuid.uuid4().hex}",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "DATABASE_URL": database_url,
+        "RELEASE_DEMO_SETUP": "1", "DJANGO_ADMIN_PASSWORD": f"bench-{uuid.uuid4().hex}",
+        "SCORING_API_TOKEN": TOKEN, "API_THROTTLE_USER": "100000000/hour",
+        "FEATURES_DIR": str(settings().features_dir.resolve()),
+        "SCORES_DIR": str(settings().scores_dir.resolve()),
+        "MLFLOW_TRACKING_URI": settings().tracking_uri, "MODEL_URI": settings().model_uri,
+        "GUNICORN_LOG_LEVEL": "warning",
+    })
+    try:
+        released = subprocess.run(["bin/release"], cwd=PROJECT_ROOT, env=env, text=True,
+                                  capture_output=True, timeout=600)
+        if released.returncode != 0:
+            raise RuntimeError(f"bin/release failed:\n{released.stderr[-3000:]}")
+        log = (workdir / "web.log").open("w")
+        process = subprocess.Popen(["bin/web"], cwd=PROJECT_ROOT, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(url + "/health", process, timeout_s=300)
+            yield url
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+            log.close()
+    finally:
+        _drop_postgres(database_url)
+
+
+def _server_cpu_s(url: str) -> tuple[float, frozenset[int]]:
+    """(CPU seconds, user + system, used so far by the gunicorn serving ``url`` and its workers;
+    the workers' pids): what the requests cost, whatever else the shared machine is doing."""
     port = url.rsplit(":", 1)[1]
     for process in psutil.process_iter(["cmdline"]):
         cmdline = " ".join(process.info["cmdline"] or [])
         if "gunicorn" in cmdline and f":{port}" in cmdline:
-            times = [p.cpu_times() for p in [process, *process.children()]]
-            return sum(t.user + t.system for t in times)
-    return float("nan")
+            workers = process.children()
+            times = [p.cpu_times() for p in [process, *workers]]
+            return sum(t.user + t.system for t in times), frozenset(p.pid for p in workers)
+    return float("nan"), frozenset()
 
 
-def _phase(url: str, calls: list[Any], label: str) -> tuple[dict[str, float], list[Any]]:
-    """Run ``calls`` one at a time: wall time of each, server CPU per call, the responses."""
-    times, answers = [], []
-    cpu_before = _server_cpu_s(url)
-    for call in tqdm(calls, desc=label, unit="req"):
-        started = time.perf_counter()
-        answers.append(call())
-        times.append((time.perf_counter() - started) * 1000)
-    cpu_ms = (_server_cpu_s(url) - cpu_before) * 1000 / max(len(calls), 1)
-    return {**_summary(times), "server_cpu_ms_per_request": round(cpu_ms, 1)}, answers
+def _session() -> requests.Session:
+    session = requests.Session()
+    session.headers.update({"Authorization": f"Token {TOKEN}", **HTTPS})
+    return session
 
 
-def measure(url: str, wanted: int) -> dict[str, Any]:
-    api = requests.Session()
-    api.headers["Authorization"] = f"Token {TOKEN}"
-    ids = _refused(api, url, wanted)
-    for client_id in ids[:5]:  # warm-up: both workers load the model, features and query
-        api.get(f"{url}/score/{client_id}/recourse", timeout=60)
-        api.post(f"{url}/score", json={"base_client_id": client_id, "AMT_ANNUITY": 10_000.0},
-                 timeout=60)
+def _phase(url: str, calls: list[Callable[[requests.Session], requests.Response]],
+           concurrency: int) -> tuple[dict[str, Any], list[tuple[float, requests.Response]]]:
+    """Run ``calls`` with ``concurrency`` clients at once (each its own connection): the wall
+    time of each, the server's CPU per call, the answers (in the order of ``calls``)."""
+    sessions = [_session() for _ in range(concurrency)]
+
+    def worker(k: int) -> list[tuple[int, float, requests.Response]]:
+        done = []
+        for position in range(k, len(calls), concurrency):
+            started = time.perf_counter()
+            answer = calls[position](sessions[k])
+            done.append((position, (time.perf_counter() - started) * 1000, answer))
+        return done
+
+    (cpu_before, workers_before), started = _server_cpu_s(url), time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        results = sorted(r for part in pool.map(worker, range(concurrency)) for r in part)
+    wall_s = time.perf_counter() - started
+    cpu_after, workers_after = _server_cpu_s(url)
+    # bin/web recycles a worker after ~1000 requests (--max-requests): its CPU time leaves
+    # with it, and its successor loads the model on its first request
+    recycled = workers_before != workers_after
+    cpu_ms = float("nan") if recycled else (cpu_after - cpu_before) * 1000 / max(len(calls), 1)
+    answers = [(ms, answer) for _, ms, answer in results]
+    errors = sum(answer.status_code != 200 for _, answer in answers)
+    return {**_summary([ms for ms, _ in answers]), "errors": errors,
+            "requests_per_s": round(len(calls) / wall_s, 1), "worker_recycled": recycled,
+            "server_cpu_ms_per_request": round(cpu_ms, 1)}, answers
+
+
+def served(url: str, ids: list[int], concurrency: int) -> dict[str, Any]:
+    """Recourse and what-if of the same clients, at the given concurrency (1,600 requests in
+    all, under the 1,000 per worker after which bin/web recycles one)."""
     recourse, answers = _phase(url, [
-        (lambda i=i: api.get(f"{url}/score/{i}/recourse", timeout=60)) for i in ids], "recourse")
-    bodies = [a.json() for a in answers if a.status_code == 200]
-    errors = len(answers) - len(bodies)
-    score, _ = _phase(url, [(lambda i=i: api.get(f"{url}/score/{i}", timeout=60)) for i in ids],
-                      "score")
-    # one what-if per client: the first suggestion when there is one (it must grant), else a
-    # lower payment; either way one feature query and one explained score, the recourse's floor
+        (lambda s, i=i: s.get(f"{url}/score/{i}/recourse", timeout=60)) for i in ids], concurrency)
+    bodies = [(ms, a.json()) for ms, a in answers if a.status_code == 200]
+    recourse["found"] = _summary([ms for ms, b in bodies if b["suggestions"]])
+    recourse["none_found"] = _summary([ms for ms, b in bodies if not b["suggestions"]])
+    # one what-if per client: its first suggestion when there is one (it must grant), else a
+    # lower payment; either way one feature query and one explained score
     changes = [(b["client_id"], b["suggestions"][0]["changes"] if b["suggestions"]
-                else {"AMT_ANNUITY": 10_000.0}, bool(b["suggestions"])) for b in bodies]
+                else {"AMT_ANNUITY": 10_000.0}, bool(b["suggestions"])) for _, b in bodies]
     whatif, simulated = _phase(url, [
-        (lambda i=i, c=c: api.post(f"{url}/score", json={"base_client_id": i, **c}, timeout=60))
-        for i, c, _ in changes], "what-if")
-    not_granted = sum(found and answer.json().get("decision") != "accordé"
-                      for (_, _, found), answer in zip(changes, simulated))
-    statuses = Counter(b["status"] for b in bodies)
-    levers = Counter(s["lever"] for b in bodies for s in b["suggestions"])
-    candidates = [b["candidates_scored"] for b in bodies]
-    result: dict[str, Any] = {
-        "clients": len(bodies), "errors": errors, "suggestions_not_granting": not_granted,
-        "statuses": dict(statuses), "levers": dict(levers),
-        "candidates_scored_mean": round(statistics.fmean(candidates), 1) if candidates else None,
-        "recourse": recourse, "score": score, "whatif": whatif, "target_p95_ms": TARGET_P95_MS,
-        "recourse_to_whatif_p95": round(recourse["p95_ms"] / whatif["p95_ms"], 2),
-        "recourse_to_score_p95": round(recourse["p95_ms"] / score["p95_ms"], 2),
-        "recourse_to_whatif_cpu": round(recourse["server_cpu_ms_per_request"]
-                                        / whatif["server_cpu_ms_per_request"], 2),
+        (lambda s, i=i, c=c: s.post(f"{url}/score", json={"base_client_id": i, **c}, timeout=60))
+        for i, c, _ in changes], concurrency)
+    not_granting = sum(found and answer.json().get("decision") != "accordé"
+                       for (_, _, found), (_, answer) in zip(changes, simulated))
+    return {
+        "concurrency": concurrency, "recourse": recourse, "whatif": whatif,
+        "suggestions_not_granting": not_granting,
+        "statuses": dict(Counter(b["status"] for _, b in bodies)),
+        "levers": dict(Counter(s["lever"] for _, b in bodies for s in b["suggestions"])),
+        "candidates_scored_mean": round(statistics.fmean(
+            [b["candidates_scored"] for _, b in bodies]), 1) if bodies else None,
+        "recourse_to_whatif_p95": _ratio(recourse["p95_ms"], whatif["p95_ms"]),
+        "recourse_to_whatif_cpu": _ratio(recourse["server_cpu_ms_per_request"],
+                                         whatif["server_cpu_ms_per_request"]),
     }
-    result["meets_target"] = errors == 0 and not_granted == 0 \
-        and recourse["p95_ms"] <= TARGET_P95_MS
-    return result
+
+
+def _warm_up(url: str, ids: list[int]) -> None:
+    """Both workers load the model and the features and compile the query."""
+    session = _session()
+    for client_id in ids[:6]:
+        session.get(f"{url}/score/{client_id}/recourse", timeout=120)
+        session.post(f"{url}/score", json={"base_client_id": client_id, "AMT_ANNUITY": 10_000.0},
+                     timeout=120)
 
 
 def main(out_dir: Path) -> dict[str, Any]:
+    from ml.model.loading import load_model
+
     wanted = int(os.environ.get("BENCH_RECOURSE_CLIENTS", "200"))
-    env = {"FEATURES_DIR": str(settings().features_dir), "SCORES_DIR": str(settings().scores_dir),
-           "MLFLOW_TRACKING_URI": settings().tracking_uri, "MODEL_URI": settings().model_uri,
-           "API_THROTTLE_USER": "100000000/hour"}
+    concurrency = int(os.environ.get("BENCH_RECOURSE_CONCURRENCY", "2"))
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     load_before = os.getloadavg()
+    model = load_model(settings().model_uri)
+    table = _feature_table(model)
+    samples = {"first_refused": _refused(model, table, wanted),
+               "nearest_threshold": _nearest_threshold(model, table, wanted)}
+    result: dict[str, Any] = {
+        "target_p95_ms": TARGET_P95_MS, "cpu_count": os.cpu_count(), "concurrency": concurrency,
+        "server": "bin/web: gunicorn, production settings, 2 workers, --preload, "
+                  "OMP_NUM_THREADS=1, PostgreSQL",
+        "samples": {name: {"clients": len(ids), "in_process": in_process(model, table, ids)}
+                    for name, ids in samples.items()}}
     with tempfile.TemporaryDirectory(prefix="bench-recourse-") as tmp, \
-            api_server(Path(tmp), token=TOKEN, extra_env=env) as url:
-        result = measure(url, wanted)
-    result.update({"cpu_count": os.cpu_count(), "server": "gunicorn, 2 workers, --preload",
-                   "load_average_1m": {"before": round(load_before[0], 2),
-                                       "after": round(os.getloadavg()[0], 2)}})
+            shipped_api(Path(tmp)) as url:
+        _warm_up(url, samples["first_refused"])
+        for name, ids in samples.items():
+            result["samples"][name]["served_one_at_a_time"] = served(url, ids, 1)
+            result["samples"][name]["served_under_load"] = served(url, ids, concurrency)
+    phases = {f"{name} / {phase}": (result["samples"][name]["clients"], sample[phase])
+              for name, sample in result["samples"].items()
+              for phase in ("served_one_at_a_time", "served_under_load")}
+    result["meets_target"] = all(
+        phase["recourse"]["errors"] == 0 and phase["suggestions_not_granting"] == 0
+        and phase["recourse"]["p95_ms"] <= TARGET_P95_MS for _, phase in phases.values())
+    # the headline (reporting/bench.py): the served phase with the slowest p95, which decides
+    worst = max(phases, key=lambda key: phases[key][1]["recourse"]["p95_ms"])
+    clients, phase = phases[worst]
+    result.update({"headline_phase": worst, "clients": clients, "statuses": phase["statuses"],
+                   "recourse": phase["recourse"], "whatif": phase["whatif"],
+                   "recourse_to_whatif_p95": phase["recourse_to_whatif_p95"]})
+    result["load_average_1m"] = {"before": round(load_before[0], 2),
+                                 "after": round(os.getloadavg()[0], 2)}
     return result
 
 

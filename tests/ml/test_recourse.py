@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ml.features.online import whatif_rows
+from ml.errors import MLError
+from ml.features.online import loan_whatif_rows, whatif_rows
 from ml.model import recourse as rc
 from vocabulary import recourse as words
 from vocabulary.decisions import GRANTED, REFUSED
@@ -168,6 +169,83 @@ def test_a_granted_client_needs_nothing(model, clients):
     result = rc.recourse(model, _row(clients, client_id, model), _application(clients.loc[client_id]))
     assert (result.status, result.decision, result.suggestions) == (words.NOT_NEEDED, GRANTED, [])
     assert result.candidates_scored == 0
+
+
+def _exhaustive(model, row: np.ndarray, application: dict) -> list[tuple[str, dict, float]]:
+    """The answer without any shortcut: every candidate through the API's what-if path
+    (``whatif_rows``, the query, then ``score``), the first granted of each lever; both levers
+    together only when neither alone grants."""
+    found = rc.candidates(application)
+    if not found:
+        return []
+    probability, _, _ = model.score(whatif_rows(row, model.features, application,
+                                                [changes for _, changes in found]))
+    first: dict[str, tuple[str, dict, float]] = {}
+    for (lever, changes), p in zip(found, probability):
+        if p < model.threshold and lever not in first:
+            first[lever] = (lever, changes, float(p))
+    alone = [first[lever] for lever in (words.CREDIT, words.TERM) if lever in first]
+    return alone or [first[lever] for lever in (words.CREDIT_AND_TERM,) if lever in first]
+
+
+def test_the_fast_search_gives_the_exhaustive_answer(model, clients, refused):
+    """Screening in numpy and verifying only the chosen candidates returns exactly what scoring
+    every candidate through the what-if path returns (within the fallbacks), client by client."""
+    for client_id, result in refused.items():
+        application = _application(clients.loc[client_id])
+        expected = _exhaustive(model, _row(clients, client_id, model), application)
+        got = [(s.lever, s.changes, s.probability_default) for s in result.suggestions]
+        assert got == expected, client_id
+        assert result.status == (words.FOUND if expected else words.NONE_FOUND)
+        assert result.candidates_scored == len(rc.candidates(application))
+
+
+def test_numpy_rows_are_the_query_rows(model, clients, refused):
+    """The screening's rows (numpy) equal the what-if's rows (the query), value for value, for
+    every candidate of the sampled clients and for missing or zero denominators."""
+    compared = 0
+    for client_id in list(refused)[:20]:
+        row = _row(clients, client_id, model)
+        application = _application(clients.loc[client_id])
+        variants = [application, {**application, "AMT_GOODS_PRICE": None},
+                    {**application, "AMT_INCOME_TOTAL": 0.0}]
+        for variant in variants:
+            changes = [c for _, c in rc.candidates(application)]
+            changes += [{"AMT_ANNUITY": 0.0}, {"AMT_CREDIT": 0.0, "AMT_ANNUITY": 1.0},
+                        {"AMT_GOODS_PRICE": 0.0}]
+            columns = {name: np.array([c.get(name, variant.get(name)) for c in changes],
+                                      dtype="float64") for name in rc.ACTIONABLE_FIELDS}
+            fast = loan_whatif_rows(row, model.features, variant, columns)
+            exact = whatif_rows(row, model.features, variant, changes)
+            np.testing.assert_array_equal(fast, exact)
+            compared += len(changes)
+    assert compared > 100
+
+
+def test_numpy_rows_refuse_fields_outside_the_loan(model, clients, refused):
+    client_id = next(iter(refused))
+    with pytest.raises(MLError, match="AMT_CREDIT"):
+        loan_whatif_rows(_row(clients, client_id, model), model.features,
+                         _application(clients.loc[client_id]), {"DAYS_BIRTH": np.array([-9e3])})
+
+
+def test_only_the_client_and_the_verified_candidates_are_explained(model, clients, found):
+    """Contributions (the costly explained score) for the client's row and each lever's
+    verified candidate, never for the whole grid."""
+    explained: list[int] = []
+    counting = dataclasses.replace(model)
+
+    def score(rows):
+        explained.append(len(rows))
+        return model.score(rows)
+
+    counting.score = score
+    for client_id in list(found)[:10]:
+        explained.clear()
+        result = rc.recourse(counting, _row(clients, client_id, model),
+                             _application(clients.loc[client_id]))
+        assert explained[0] == 1 and sum(explained[1:]) == len(result.suggestions), explained
+        assert result.candidates_scored > len(result.suggestions)
 
 
 APPLICATION = {"AMT_CREDIT": 400_000.0, "AMT_ANNUITY": 20_000.0, "AMT_GOODS_PRICE": 360_000.0}
