@@ -6,6 +6,7 @@ challenger's own time stored on the events. The registry is copied to a temporar
 demo registry is never changed. ``BENCH_SHADOW_REQUESTS`` (default 300)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -31,16 +32,19 @@ def _percentiles(values: list[float]) -> dict[str, float]:
             "mean_ms": round(statistics.fmean(values), 2)}
 
 
-def _timed_calls(url: str, token: str, ids: list[int]) -> list[float]:
+def _interleaved(urls: dict[str, str], token: str, ids: list[int]) -> dict[str, list[float]]:
     session = requests.Session()
     session.headers["Authorization"] = f"Token {token}"
-    for client_id in ids[:20]:  # warm-up: model loads, caches
-        session.get(f"{url}/score/{client_id}", timeout=60).raise_for_status()
-    times = []
-    for client_id in ids:
-        started = time.perf_counter()
-        session.get(f"{url}/score/{client_id}", timeout=60).raise_for_status()
-        times.append((time.perf_counter() - started) * 1000)
+    labels = list(urls)
+    for url in urls.values():
+        for client_id in ids[:20]:  # warm-up: model loads, caches
+            session.get(f"{url}/score/{client_id}", timeout=60).raise_for_status()
+    times: dict[str, list[float]] = {label: [] for label in labels}
+    for i, client_id in enumerate(ids):
+        for label in (labels if i % 2 == 0 else labels[::-1]):
+            started = time.perf_counter()
+            session.get(f"{urls[label]}/score/{client_id}", timeout=60).raise_for_status()
+            times[label].append((time.perf_counter() - started) * 1000)
     return times
 
 
@@ -63,21 +67,30 @@ def measure(*, tracking_uri: str, model_uri: str, features_dir: Path, requests_n
     client.set_registered_model_alias(shadow, "challenger", shadow_version)
     ids = pd.read_parquet(features_dir / "clients.parquet", columns=["SK_ID_CURR"])["SK_ID_CURR"]
     ids = ids.sample(n=min(requests_n, len(ids)), random_state=settings().random_state).astype(int).tolist()
-    result: dict[str, Any] = {"requests": len(ids), "champion": f"{name} v{version}"}
-    for label, challenger in (("without_challenger", ""), ("with_challenger", f"models:/{shadow}@challenger")):
-        database = workdir / f"{label}.sqlite3"
-        env = {"MLFLOW_TRACKING_URI": copy_uri, "MODEL_URI": f"models:/{name}/{version}",
-               "FEATURES_DIR": str(features_dir), "SCORES_DIR": str(workdir / "scores"),
-               "CHALLENGER_MODEL_URI": challenger}
-        with api_server(workdir, token="shadow-bench-token-0123456789", extra_env=env,
-                        database_url=f"sqlite:///{database}", workers=1) as url:
-            result[label] = _percentiles(_timed_calls(url, "shadow-bench-token-0123456789", ids))
-        with sqlite3.connect(database) as connection:
+    result: dict[str, Any] = {"requests": len(ids), "champion": f"{name} v{version}",
+                              "method": "both servers up at once, calls interleaved (A, B, B, A...) "
+                                        "so that the shared machine's load hits both alike"}
+    token = "shadow-bench-token-0123456789"
+    labels = {"without_challenger": "", "with_challenger": f"models:/{shadow}@challenger"}
+    with contextlib.ExitStack() as stack:
+        urls = {}
+        for label, challenger in labels.items():
+            folder = workdir / label
+            folder.mkdir()
+            env = {"MLFLOW_TRACKING_URI": copy_uri, "MODEL_URI": f"models:/{name}/{version}",
+                   "FEATURES_DIR": str(features_dir), "SCORES_DIR": str(workdir / "scores"),
+                   "CHALLENGER_MODEL_URI": challenger}
+            urls[label] = stack.enter_context(api_server(folder, token=token, extra_env=env, workers=1))
+        times = _interleaved(urls, token, ids)
+    for label in labels:
+        result[label] = _percentiles(times[label])
+        with sqlite3.connect(workdir / label / "api.sqlite3") as connection:
             shadow_ms = [row[0] for row in connection.execute(
                 "SELECT challenger_latency_ms FROM scoring_predictionevent WHERE challenger_latency_ms IS NOT NULL")]
         result[label]["events_with_shadow"] = len(shadow_ms)
         if shadow_ms:
-            result[label]["challenger_ms_p50"] = round(float(np.median(shadow_ms)), 2)
+            result[label]["challenger_ms_p50"] = round(float(np.median(shadow_ms)), 3)
+            result[label]["challenger_ms_p95"] = round(float(np.percentile(shadow_ms, 95)), 3)
     base, shadowed = result["without_challenger"], result["with_challenger"]
     result["ratio_p50"] = round(shadowed["p50_ms"] / base["p50_ms"], 3)
     result["ratio_p95"] = round(shadowed["p95_ms"] / base["p95_ms"], 3)

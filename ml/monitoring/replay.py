@@ -36,7 +36,7 @@ from ml.errors import DataValidationError, MLError
 SCENARIOS = ("faithful", "degraded")
 SEGMENT_SHARE = 0.3    # the segment: lowest 30 % of EXT_SOURCE_2 (missing scores included)
 SEGMENT_TRAFFIC = 0.95  # its share of the degraded traffic
-RISK_SHIFT = 1.2        # log-odds added to the segment's true risk
+RISK_SHIFT = 2.0        # log-odds added to the segment's true risk
 
 
 def _logit(p: np.ndarray) -> np.ndarray:

@@ -3,6 +3,8 @@ by it and stored on the event, never returned; whatever the challenger does, the
 answer is the same."""
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from scoring_api.scoring.models import PredictionEvent
@@ -74,3 +76,20 @@ def test_what_ifs_are_not_shadowed(api, settings, challenger_uri, clients_frame)
                         format="json")
     assert response.status_code == 200
     assert PredictionEvent.objects.get().challenger_probability_default is None
+
+
+def test_a_challenger_with_other_features_reads_the_champions_by_name(api, settings, challenger_uri,
+                                                                      clients_frame, monkeypatch):
+    settings.CHALLENGER_MODEL_URI = challenger_uri
+    challenger = challengers.get()
+    renamed = list(challenger.features)
+    renamed[0] = "A_FEATURE_THE_CHAMPION_LACKS"  # missing for the challenger: NaN
+    monkeypatch.setattr(challenger, "features", renamed)
+    client_id = int(clients_frame.index[7])
+    answer = _score(api, client_id)
+    event = PredictionEvent.objects.get()
+    row = dict(event.features)  # the champion's input, by name (missing → null)
+    frame = pd.DataFrame([{name: np.nan if row.get(name) is None else row[name] for name in renamed}])
+    expected = float(challenger.predict_proba(frame)[0])
+    assert event.challenger_probability_default == pytest.approx(expected, abs=1e-6)
+    assert event.probability_default == answer["probability_default"]
