@@ -112,6 +112,13 @@ def whatif_rows(row: np.ndarray, features: list[str], application: dict,
     return np.where(changed, after, np.asarray(row, dtype="float64"))
 
 
+def compile_query() -> None:
+    """Compile the one-application query to SQL now, without opening a DuckDB connection (pure
+    Python: safe before a fork; the API's gunicorn master does it, so a new worker only opens
+    its connection)."""
+    _application_sql()
+
+
 def warm_up() -> None:
     """Compile the query and open this thread's connection now (about 1 s the first time)."""
     if not hasattr(_local, "warm"):
