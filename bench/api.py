@@ -186,4 +186,19 @@ def main(out_dir: Path) -> dict:
         "lost_events": score["lost_events"] == 0 and kills["lost_events"] == 0,
     }
     result["meets_target"] = all(result["targets_met"].values())
-    return result
+    return headline_first(result)
+
+
+def headline_first(result: dict) -> dict:
+    """The figures a reader looks for first at the top (the note prints the first rows)."""
+    score, ping, kills = result["score"], result["ping"], result["kill9"]
+    headline = {"ping_rps": ping["rps"], "score_rps": score["rps"],
+                "score_p99_ms": score["p99_ms"], "score_over_1s": score["over_1s"],
+                "score_errors": score["errors"], "lost_events": score["lost_events"],
+                "kill9_lost_events": kills["lost_events"],
+                "kill9_orphan_events": kills["orphan_events"]}
+    first = {"ratios": result["ratios"], "headline": headline,
+             "restarts_total": result["restarts_total"],
+             "max_ms_with_recycling": result["max_ms_with_recycling"],
+             "meets_target": result["meets_target"]}
+    return {**first, **{k: v for k, v in result.items() if k not in first}}
