@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from reporting.formats import integer, number
+from reporting.formats import integer, number, percent
 
 
 def _get(document: dict[str, Any], path: str) -> Any:
@@ -116,6 +116,8 @@ def _spark_driver(clients: Any, steps: dict[str, Any], settings: dict[str, Any])
 
 
 def _api(d: dict[str, Any]) -> list[str]:
+    if d.get("ping") and d.get("score"):
+        return _api_deployed(d)
     lines = []
     for store in d.get("stores") or []:
         settings = ", ".join(f"{k}={v}" for k, v in (store.get("settings") or {}).items())
@@ -128,6 +130,50 @@ def _api(d: dict[str, Any]) -> list[str]:
     if _get(d, "raw_model_call.p50_ms") is not None:
         lines.append(f"Appel brut du modèle (prédiction + contributions) : "
                      f"{number(_get(d, 'raw_model_call.p50_ms'), 2)} ms")
+    return lines
+
+
+def _verdict(flag: Any) -> str:
+    return {True: " : atteint", False: " : manqué"}.get(flag, "")
+
+
+def _plural(count: Any, word: str) -> str:
+    return f"{integer(count)} {word}{'s' if isinstance(count, (int, float)) and count > 1 else ''}"
+
+
+def _api_deployed(d: dict[str, Any]) -> list[str]:
+    """The API as deployed (bin/web): /score as a share of the web layer's ceiling measured on
+    the same server in the same run (absolute figures move between days, the ratio less)."""
+    ping, score, kills = d["ping"], d["score"], d.get("kill9") or {}
+    met = d.get("targets_met") or {}
+    seconds = integer(d.get("seconds_per_endpoint"))
+    lines = [
+        f"GET /score (déployé : bin/web, {d.get('database', '?')}, cache {d.get('cache', '?')}) : "
+        f"{number(score.get('rps'), 0)} req/s, soit {percent(_get(d, 'ratios.score_to_ping_rps'), 0)} "
+        f"du plafond du serveur web mesuré dans la même série (GET /ping : "
+        f"{number(ping.get('rps'), 0)} req/s), objectif 45\u202f%{_met(met.get('score_to_ping_rps'))}",
+        f"GET /score sur {seconds} s à 50 connexions : p99 {number(score.get('p99_ms'), 0)} ms "
+        f"(objectif 100 ms{_verdict(met.get('p99_ms'))}), maximum "
+        f"{number(score.get('max_ms'), 0)} ms, {_plural(score.get('over_1s'), 'requête')} au-delà "
+        f"d'1 s, {_plural(score.get('errors'), 'erreur')}, "
+        f"{_plural(score.get('lost_events'), 'événement')} perdu(s)",
+        f"Recyclage des workers (chargés avant le fork) : "
+        f"{_plural(d.get('restarts_total'), 'redémarrage')} en {integer(2 * (d.get('seconds_per_endpoint') or 0))} s "
+        f"de charge, latence maximale {number(max(ping.get('max_ms') or 0, score.get('max_ms') or 0), 0)} ms",
+    ]
+    if kills:
+        lines.append(
+            f"{integer(kills.get('workers_killed'))} × kill -9 d'un worker sous charge : "
+            f"{_plural(kills.get('lost_events'), 'événement')} perdu(s), "
+            f"{_plural(kills.get('orphan_events'), 'orphelin')} (enregistré, appelant en erreur), "
+            f"{_plural(kills.get('socket_errors'), 'erreur')} côté client, maximum "
+            f"{number(kills.get('max_ms'), 0)} ms")
+    if _get(d, "raw_model_call.p50_ms") is not None:
+        lines.append(f"Appel brut du modèle (prédiction + contributions, un cœur) : "
+                     f"{number(_get(d, 'raw_model_call.p50_ms'), 3)} ms, "
+                     f"{number(_get(d, 'raw_model_call.calls_per_s_one_thread'), 0)} appels/s ; "
+                     f"GET /score = {percent(_get(d, 'ratios.score_rps_to_raw_model_calls'), 1)} "
+                     f"de ce débit")
     return lines
 
 
@@ -147,8 +193,16 @@ def _recourse(d: dict[str, Any]) -> list[str]:
 def _portal(d: dict[str, Any]) -> list[str]:
     if _get(d, "client_page_ms.p95") is None:
         return []
-    return [f"Page client du portail : p95 {number(_get(d, 'client_page_ms.p95'), 0)} ms, API live "
-            f"(objectif {number(d.get('target_p95_ms'), 0)} ms){_met(d.get('meets_target'))}"]
+    line = (f"Page client du portail : p95 {number(_get(d, 'client_page_ms.p95'), 0)} ms, API live "
+            f"(objectif {number(d.get('target_p95_ms'), 0)} ms){_met(d.get('meets_target'))}")
+    page = d.get("client_page") or {}
+    if page:
+        line += (f" ; déployé (bin/web), {integer(d.get('connections'))} connexions pendant "
+                 f"{integer(d.get('seconds'))} s : {number(page.get('rps'), 1)} pages/s, "
+                 f"{_plural(page.get('over_1s'), 'requête')} au-delà d'1 s, maximum "
+                 f"{number(page.get('max_ms'), 0)} ms, "
+                 f"{_plural(_get(page, 'restarts_portal.workers_booted'), 'redémarrage')}")
+    return [line]
 
 
 def _drift(d: dict[str, Any]) -> list[str]:

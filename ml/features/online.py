@@ -162,6 +162,11 @@ def loan_whatif_rows(row: np.ndarray, features: list[str], application: dict,
             changed = ~((old == values) | (np.isnan(old) & np.isnan(values)))
             rows[changed, position[name]] = values[changed]
     return rows
+def compile_query() -> None:
+    """Compile the one-application query to SQL now, without opening a DuckDB connection (pure
+    Python: safe before a fork; the API's gunicorn master does it, so a new worker only opens
+    its connection)."""
+    _application_sql()
 
 
 def warm_up() -> None:

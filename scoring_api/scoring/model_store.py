@@ -73,6 +73,14 @@ class ModelStore:
                 return
             logger.info("champion changed: now version %s", version)
 
+    def check_registry_now(self) -> None:
+        """Ask the registry whether the alias moved now (a new worker, before its first request:
+        opening the registry's client takes a moment that no request should wait for)."""
+        with self._lock:
+            if self._model is not None and settings.MODEL_REFRESH_SECONDS:
+                self._swap_if_promoted()
+                self._checked_at = time.monotonic()
+
     def reset(self) -> None:
         """Forget the loaded model (tests, or after changing MODEL_URI)."""
         with self._lock:

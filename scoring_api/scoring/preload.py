@@ -14,6 +14,7 @@ import logging
 import time
 
 from ml.errors import MLError
+from ml.features.online import compile_query
 from scoring_api.scoring import selectors
 from scoring_api.scoring.client_store import populations
 from scoring_api.scoring.model_store import models
@@ -30,6 +31,7 @@ def load_in_master(log: logging.Logger | None = None) -> bool:
         model = models.get()
         population = populations.get(model.features)
         selectors.prepare(model, population)
+        compile_query()  # SQL text only: the DuckDB connection is opened in each worker
     except MLError as error:
         log.warning("preload: model unavailable, the workers will answer 503 (%s)", error)
         return False
@@ -62,10 +64,11 @@ def release_connections() -> None:
 
 
 def warm_worker(log: logging.Logger | None = None) -> None:
-    """In a new worker before its first request: the one-application query compiled (DuckDB
-    connections are per thread and never cross a fork)."""
+    """In a new worker before its first request: its DuckDB connection opened for the
+    one-application query (connections never cross a fork) and its registry client."""
     try:
         selectors.current()
+        models.check_registry_now()
     except MLError as error:
         (log or logger).warning("worker start: model unavailable (%s)", error)
     except Exception:

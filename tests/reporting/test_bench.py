@@ -122,3 +122,35 @@ def test_scale_headline_gives_the_spark_drivers_peak_over_the_spark_steps():
     assert headlines("scale", scale)[0] == (
         "3\u202f000\u202f000 clients, pilote Spark : Python 0,5 Go au plus, JVM (pilote et "
         "exécuteurs en local, tas plafonné à 2g) 2,7 Go au plus")
+DEPLOYED = {"seconds_per_endpoint": 120, "database": "postgresql", "cache": "redis",
+            "raw_model_call": {"p50_ms": 0.0132, "calls_per_s_one_thread": 27727.5},
+            "ping": {"rps": 1000.4, "max_ms": 180.2},
+            "score": {"rps": 480.0, "p99_ms": 96.0, "max_ms": 240.5, "over_1s": 0, "errors": 0,
+                      "lost_events": 0},
+            "kill9": {"workers_killed": 5, "lost_events": 0, "orphan_events": 1,
+                      "socket_errors": 5, "max_ms": 900.0},
+            "ratios": {"score_to_ping_rps": 0.4798, "score_rps_to_raw_model_calls": 0.0173},
+            "restarts_total": 3,
+            "targets_met": {"score_to_ping_rps": True, "p99_ms": True}}
+
+
+def test_deployed_api_lines_give_the_ratio_to_the_ceiling_beside_both_throughputs():
+    ratio, latency, recycling, kills, raw = headlines("api", DEPLOYED)
+    assert ratio.startswith("GET /score (déployé : bin/web, postgresql, cache redis) : 480 req/s, "
+                            "soit 48\u202f% du plafond du serveur web")
+    assert "GET /ping : 1\u202f000 req/s" in ratio and ratio.endswith("objectif atteint")
+    assert latency.startswith("GET /score sur 120 s à 50 connexions : p99 96 ms (objectif 100 ms : "
+                              "atteint), maximum 240 ms, 0 requête au-delà d'1 s, 0 erreur")
+    assert recycling == ("Recyclage des workers (chargés avant le fork) : 3 redémarrages en 240 s "
+                         "de charge, latence maximale 240 ms")
+    assert kills.startswith("5 × kill -9 d'un worker sous charge : 0 événement perdu(s), "
+                            "1 orphelin (enregistré, appelant en erreur), 5 erreurs côté client")
+    assert raw.endswith("27\u202f728 appels/s ; GET /score = 1,7\u202f% de ce débit")
+
+
+def test_a_missed_ratio_says_so():
+    missed = {**DEPLOYED, "ratios": {"score_to_ping_rps": 0.283},
+              "targets_met": {"score_to_ping_rps": False, "p99_ms": False}}
+    ratio, latency, *_ = headlines("api", missed)
+    assert "soit 28\u202f% du plafond" in ratio and ratio.endswith("objectif manqué")
+    assert "(objectif 100 ms : manqué)" in latency
