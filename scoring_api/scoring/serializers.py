@@ -23,7 +23,7 @@ GROUPS = (("all", "tous les clients"), ("similar", "clients similaires"))
 # --- inputs ---------------------------------------------------------------------------------
 
 class ClientFilterSerializer(serializers.Serializer):
-    search = serializers.RegexField(r"^\d{0,12}$", required=False, allow_blank=True,
+    search = serializers.RegexField(r"^\d{1,12}$", required=False, allow_blank=True,
                                     help_text="début de l'identifiant client",
                                     error_messages={"invalid": "Chiffres uniquement."})
     sex = serializers.ChoiceField(choices=("F", "M"), required=False, allow_blank=True)

@@ -52,7 +52,7 @@ class ScoreViewSet(viewsets.ViewSet):
         return Response(selectors.client_recourse(int(pk)))
 
     @extend_schema(request=s.ApplicationSerializer,
-                   responses={200: s.SimulationSerializer, **ERRORS},
+                   responses={200: s.SimulationSerializer, **ERRORS, 413: s.ErrorSerializer},
                    summary="Score d'une demande brute, ou simulation à partir d'un client")
     def create(self, request: Request) -> Response:
         serializer = s.ApplicationSerializer(data=request.data)

@@ -115,3 +115,18 @@ def test_postgres_event_commits_follow_the_durability_setting(setting, expected)
     finally:
         database.close()
     assert shown.stdout.strip().splitlines()[-1] == expected
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_limits_over_real_http(live_api, database_url):
+    """Under gunicorn (issue 13, #8 #9): a 10 MB body is a JSON 413 naming the limit, answered
+    without reading it to the end; 5,000 nested arrays a JSON 400, every time."""
+    headers = {"Authorization": f"Token {TOKEN}", "Content-Type": "application/json"}
+    big = b'{"AMT_INCOME_TOTAL": 100000, "pad": "' + b"x" * 10_000_000 + b'"}'
+    answer = requests.post(f"{live_api}/score", data=big, headers=headers, timeout=60)
+    assert answer.status_code == 413
+    assert answer.json()["error"]["message"].startswith("Corps de requête trop volumineux : 1 Mo")
+    nested = "[" * 5000 + "]" * 5000
+    for _ in range(5):
+        answer = requests.post(f"{live_api}/score", data=nested, headers=headers, timeout=60)
+        assert answer.status_code == 400 and answer.json()["error"]["code"] == "parse_error"
