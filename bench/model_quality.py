@@ -20,9 +20,9 @@ from ml.config import PROJECT_ROOT, settings
 from ml.training.compare import Config, champion_estimator, cross_validate
 
 REAL_SAMPLE_FEATURES = PROJECT_ROOT / "data" / "real-sample-features"
-# Features whose effect on the risk has a known sign: external scores (higher, safer).
-DECREASING = ("EXT_SOURCE_1", "EXT_SOURCE_2", "EXT_SOURCE_3", "EXT_SOURCE_MEAN", "EXT_SOURCE_MIN",
-              "EXT_SOURCE_MAX", "EXT_SOURCE_PROD")
+# The former champion's starting point (before issue 15) and the regularised one since adopted.
+FORMER_DEFAULTS = {"n_estimators": 300, "learning_rate": 0.03, "num_leaves": 15, "min_child_samples": 80,
+                   "colsample_bytree": 0.5, "subsample": 0.8, "reg_lambda": 1.0}
 REGULARISED = {"n_estimators": 500, "learning_rate": 0.02, "num_leaves": 7, "min_child_samples": 100,
                "colsample_bytree": 0.5, "reg_lambda": 5.0}
 
@@ -42,7 +42,9 @@ def extra_ratios(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def monotone(features: list[str]) -> list[int]:
-    return [-1 if name in DECREASING else 0 for name in features]
+    from ml.training.candidates import monotone_constraints
+
+    return monotone_constraints(features)
 
 
 def configs(features: list[str], extra: list[str]) -> dict[str, Config]:
@@ -52,18 +54,19 @@ def configs(features: list[str], extra: list[str]) -> dict[str, Config]:
 
     linear = next(c for c in candidates() if c.name == "logreg_class_weight")
     build_linear = lambda: linear.build().set_params(**LINEAR_DEFAULTS)  # noqa: E731
-    regularised_monotone = champion_estimator(**REGULARISED, monotone_constraints=monotone(features))
+    regularised_monotone = champion_estimator(**FORMER_DEFAULTS | REGULARISED,
+                                              monotone_constraints=monotone(features))
     with_extra = [*features, *extra]
     return {
-        "champion": Config(features, champion_estimator()),
-        "monotone": Config(features, champion_estimator(monotone_constraints=monotone(features))),
-        "regularised": Config(features, champion_estimator(**REGULARISED)),
+        "champion": Config(features, champion_estimator(**FORMER_DEFAULTS)),
+        "monotone": Config(features, champion_estimator(**FORMER_DEFAULTS, monotone_constraints=monotone(features))),
+        "regularised": Config(features, champion_estimator(**FORMER_DEFAULTS | REGULARISED)),
         "regularised_monotone": Config(features, regularised_monotone),
         "logreg": Config(features, build_linear),
         "blend_regularised_monotone_logreg": Config(features, lambda: VotingClassifier(
             [("lgbm", regularised_monotone()), ("logreg", build_linear())], voting="soft")),
         "regularised_monotone_extra_ratios": Config(with_extra, champion_estimator(
-            **REGULARISED, monotone_constraints=monotone(with_extra))),
+            **FORMER_DEFAULTS | REGULARISED, monotone_constraints=monotone(with_extra))),
     }
 
 
