@@ -18,7 +18,7 @@ from sklearn.model_selection import (
 from ml.config import settings
 from ml.model.scoring import BetaCalibrator, Calibrator, CreditScoringModel
 from ml.policy.input import InputPolicy, enforce
-from ml.training.candidates import Candidate
+from ml.training.candidates import Candidate, fixed_params, monotone_constraints
 from ml.training.cost import bayes_threshold, business_scorer, optimal_threshold
 from ml.training.evaluate import evaluate
 
@@ -26,7 +26,7 @@ FOLDS = 5
 
 
 def search(candidate: Candidate, X: np.ndarray, y: np.ndarray, n_iter: int, search_rows: int,
-           cost_fn: float, cost_fp: float) -> tuple[dict, dict]:
+           cost_fn: float, cost_fp: float, fixed: dict | None = None) -> tuple[dict, dict]:
     """Best parameters by CV business cost (on at most ``search_rows`` stratified rows): the
     candidate's defaults plus ``n_iter - 1`` random draws, each scored on the same 5 folds."""
     if not candidate.search_space:
@@ -40,7 +40,7 @@ def search(candidate: Candidate, X: np.ndarray, y: np.ndarray, n_iter: int, sear
     scoring = {"business": business_scorer(cost_fn, cost_fp), "auc": "roc_auc"}
     scored = []
     for params in draws:
-        scores = cross_validate(candidate.build().set_params(**params), X, y, cv=cv, scoring=scoring,
+        scores = cross_validate(candidate.build().set_params(**params, **(fixed or {})), X, y, cv=cv, scoring=scoring,
                                 n_jobs=1, error_score="raise")
         scored.append((-float(np.mean(scores["test_business"])), float(np.mean(scores["test_auc"])), params))
     cost, auc, params = min(scored, key=lambda item: item[0])
@@ -77,7 +77,9 @@ def fit_candidate(candidate: Candidate, X: np.ndarray, y: np.ndarray, X_hold: np
 
     enforce(features, {**LINEAGE, **(lineage or {})}, policy)
     started = time.perf_counter()
-    params, search_info = search(candidate, X, y, n_iter, search_rows, cost_fn, cost_fp)
+    fixed = fixed_params(candidate, features)
+    searched, search_info = search(candidate, X, y, n_iter, search_rows, cost_fn, cost_fp, fixed)
+    params = {**searched, **fixed}
     oof_raw = out_of_fold(candidate, params, X, y)
     calibrator = BetaCalibrator.fit(oof_raw, y)
     isotonic = Calibrator.from_isotonic(  # the former staircase, measured beside it (Brier)
@@ -96,7 +98,8 @@ def fit_candidate(candidate: Candidate, X: np.ndarray, y: np.ndarray, X_hold: np
     predict_time = time.perf_counter() - predict_started
     record = {
         "name": candidate.name, "kind": candidate.kind, "imbalance": candidate.imbalance,
-        "params": {k.removeprefix("clf__"): (round(v, 6) if isinstance(v, float) else v) for k, v in params.items()},
+        "params": {k.removeprefix("clf__"): (round(v, 6) if isinstance(v, float) else v) for k, v in searched.items()},
+        "monotone_decreasing": [f for f, c in zip(features, monotone_constraints(features)) if c < 0] if fixed else [],
         "cv": {**evaluate(y, oof_calibrated, threshold, cost_fn, cost_fp), **search_info},
         "holdout": evaluate(y_hold, holdout_probability, threshold, cost_fn, cost_fp),
         "threshold": threshold, "raw_threshold": raw_threshold,
