@@ -41,9 +41,16 @@ class Performance:
         return [m for m in self.measures if m.kind == PerformanceMeasure.Kind.REALIZED]
 
 
-@functools.lru_cache(maxsize=32)
 def holdout_metrics(name: str, version: str) -> tuple[float | None, float | None]:
     """(AUC, business cost) of a registered version on its training holdout (model card)."""
+    from ml.config import settings as pipeline_settings
+
+    # remembered per registry: the same name and version in another registry is another model
+    return _holdout_metrics(pipeline_settings().tracking_uri, name, version)
+
+
+@functools.lru_cache(maxsize=32)
+def _holdout_metrics(tracking_uri: str, name: str, version: str) -> tuple[float | None, float | None]:
     from ml.errors import MLError
     from ml.model.loading import load_model
 
