@@ -8,6 +8,11 @@ from __future__ import annotations
 from ml.policy.input import InputPolicy, load
 
 
+def _fr(value: float, decimals: int = 3) -> str:
+    """A number as the note and the model card print it (French decimal comma)."""
+    return f"{value:.{decimals}f}".replace(".", ",")
+
+
 def fairness_gate(rows: list[dict], policy: InputPolicy | None = None) -> dict:
     """``{"passed", "violations": [French sentences], "bounds", "attributes": {attribute:
     {"approval_ratio", "auc_gap", "compared", "too_small"}}}`` for fairness rows (``attribute``,
@@ -28,13 +33,13 @@ def fairness_gate(rows: list[dict], policy: InputPolicy | None = None) -> dict:
         if len(approvals) >= 2 and max(approvals) > 0:
             summary["approval_ratio"] = round(min(approvals) / max(approvals), 4)
             if summary["approval_ratio"] < bounds.min_approval_ratio:
-                violations.append(f"{attribute} : rapport des taux d'accord {summary['approval_ratio']:.3f} "
-                                  f"< {bounds.min_approval_ratio:g}")
+                violations.append(f"{attribute} : rapport des taux d'accord {_fr(summary['approval_ratio'])} "
+                                  f"< {_fr(bounds.min_approval_ratio, 2)}")
         aucs = [float(r["auc"]) for r in compared if r.get("auc") is not None]
         if len(aucs) >= 2:
             summary["auc_gap"] = round(max(aucs) - min(aucs), 4)
             if summary["auc_gap"] > bounds.max_auc_gap:
-                violations.append(f"{attribute} : écart d'AUC {summary['auc_gap']:.3f} > {bounds.max_auc_gap:g}")
+                violations.append(f"{attribute} : écart d'AUC {_fr(summary['auc_gap'])} > {_fr(bounds.max_auc_gap, 2)}")
         attributes[attribute] = summary
     return {"passed": not violations, "violations": violations, "attributes": attributes,
             "bounds": {"min_approval_ratio": bounds.min_approval_ratio, "max_auc_gap": bounds.max_auc_gap,

@@ -29,6 +29,10 @@ def _policy_lines(policy: dict | None) -> list[str]:
     return [*lines, ""]
 
 
+def _fr(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
 def _gate_lines(gate: dict | None) -> list[str]:
     if not gate:
         return []
@@ -37,8 +41,8 @@ def _gate_lines(gate: dict | None) -> list[str]:
         "**hors bornes** : " + " ; ".join(gate["violations"]) + \
         " — la version n'est champion que sur justification écrite (`python -m ml promote --justify`)"
     lines = ["## Porte d'équité", "",
-             f"Bornes : rapport des taux d'accord entre groupes ≥ {bounds['min_approval_ratio']:g}, écart d'AUC "
-             f"≤ {bounds['max_auc_gap']:g}, groupes d'au moins {bounds['min_group_clients']} clients du holdout. "
+             f"Bornes : rapport des taux d'accord entre groupes ≥ {_fr(bounds['min_approval_ratio'])}, écart d'AUC "
+             f"≤ {_fr(bounds['max_auc_gap'])}, groupes d'au moins {bounds['min_group_clients']} clients du holdout. "
              f"Verdict : {verdict}.", ""]
     for attribute, summary in gate["attributes"].items():
         lines.append(f"- {attribute} : rapport des taux d'accord {summary['approval_ratio']}, écart d'AUC "

@@ -141,9 +141,9 @@ def test_the_gate_applies_the_declared_bounds() -> None:
     inside = _rows({"a": 0.80, "b": 0.90}, {"a": 0.74, "b": 0.70})
     assert fairness_gate(inside)["passed"]
     ratio = fairness_gate(_rows({"a": 0.70, "b": 0.90}, {"a": 0.74, "b": 0.74}))
-    assert not ratio["passed"] and ratio["violations"] == ["âge : rapport des taux d'accord 0.778 < 0.8"]
+    assert not ratio["passed"] and ratio["violations"] == ["âge : rapport des taux d'accord 0,778 < 0,80"]
     gap = fairness_gate(_rows({"a": 0.9, "b": 0.9}, {"a": 0.75, "b": 0.671}))
-    assert not gap["passed"] and gap["violations"] == ["âge : écart d'AUC 0.079 > 0.05"]
+    assert not gap["passed"] and gap["violations"] == ["âge : écart d'AUC 0,079 > 0,05"]
     # groups too small to compare are shown, not compared
     small = _rows({"a": 0.5, "b": 0.9}, {"a": 0.5, "b": 0.9}, clients=99)
     assert fairness_gate(small)["passed"]
