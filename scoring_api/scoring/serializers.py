@@ -34,6 +34,8 @@ class ClientFilterSerializer(serializers.Serializer):
     contract_type = serializers.CharField(required=False, allow_blank=True, max_length=50)
     decision = serializers.ChoiceField(choices=DECISIONS, required=False, allow_blank=True)
     page = serializers.IntegerField(required=False, min_value=1)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=100,
+                                         help_text="résultats par page (20 par défaut)")
 
     def validate(self, attrs: dict) -> dict:
         for low, high in (("age_min", "age_max"), ("income_min", "income_max")):

@@ -22,12 +22,11 @@ ERRORS = {400: s.ErrorSerializer, 401: s.ErrorSerializer, 404: s.ErrorSerializer
 CLIENT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="SK_ID_CURR")
 
 
-def _query(serializer_class: type, request: Request, *, also: tuple[str, ...] = (),
-           **context: Any) -> dict:
+def _query(serializer_class: type, request: Request, **context: Any) -> dict:
     """The validated query string; a parameter the operation does not know is refused (a typo
     must not silently widen a search)."""
     serializer = serializer_class(data=request.query_params, context=context)
-    unknown = sorted(set(request.query_params) - set(serializer.fields) - set(also))
+    unknown = sorted(set(request.query_params) - set(serializer.fields))
     if unknown:
         raise ValidationError({name or "(vide)": ["Paramètre inconnu."] for name in unknown})
     serializer.is_valid(raise_exception=True)
@@ -103,9 +102,9 @@ class ClientViewSet(viewsets.ViewSet):
                    responses={200: s.ClientRowSerializer(many=True), **ERRORS},
                    summary="Recherche de clients (filtres combinables, paginée)")
     def list(self, request: Request) -> Response:
-        filters = _query(s.ClientFilterSerializer, request,
-                         also=(self.pagination_class.page_size_query_param,))
+        filters = _query(s.ClientFilterSerializer, request)
         filters.pop("page", None)
+        filters.pop("page_size", None)  # validated here (DRF would ignore 0.62), read by the paginator
         model, population = selectors.current()
         found = selectors.search_clients(model, population, selectors.ClientFilters(**filters))
         paginator = self.pagination_class()

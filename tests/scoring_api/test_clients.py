@@ -168,3 +168,11 @@ def test_openapi_schema_is_published_and_valid(client, api_settings):
                  "/health", "/ping"):
         assert path in schema["paths"], path
     assert client.get("/docs").status_code == 200
+
+
+@pytest.mark.parametrize("page_size", ["0.62", "0", "101", "vingt"])
+def test_a_bad_page_size_is_refused_not_ignored(api, page_size):
+    """DRF's paginator silently used 20 for ``page_size=0.62`` (found by negative fuzzing)."""
+    response = api.get("/clients", {"page_size": page_size})
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["page_size"]
