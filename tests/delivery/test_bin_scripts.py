@@ -106,6 +106,18 @@ def test_web_starts_gunicorn_on_port_with_web_concurrency_workers(project, tmp_p
     assert ("OMP=1" in words) == (project == "scoring_api")
 
 
+def test_make_prod_listens_on_this_machine_only(tmp_path):
+    """A dyno listens on every address (its router connects from outside); `make prod`, the
+    production-like demo on a workstation, on 127.0.0.1 only (Procfile.prod sets WEB_HOST)."""
+    result, [command] = run_script("web", tmp_path, DJANGO_PROJECT="portal", PORT="5124",
+                                   WEB_HOST="127.0.0.1")
+    assert result.returncode == 0, result.stderr
+    words = shlex.split(command)
+    assert words[words.index("--bind") + 1] == "127.0.0.1:5124"
+    processes = (PROJECT_ROOT / "Procfile.prod").read_text().splitlines()
+    assert len(processes) == 2 and all("WEB_HOST=127.0.0.1" in line for line in processes)
+
+
 @pytest.mark.parametrize("project", PROJECTS)
 def test_release_checks_then_migrates(project, tmp_path):
     result, commands = run_script("release", tmp_path, DJANGO_PROJECT=project)
