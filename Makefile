@@ -216,5 +216,5 @@ clean: ## remove generated data, models and reports (keeps the venv)
 	rm -rf data/synthetic data/features data/scores reports mlruns.db mlartifacts db
 
 .PHONY: bench-scale
-bench-scale: $(VENV)/.installed ## scale benchmark: 1M (and 3M if it fits) clients, DuckDB and Spark; reports/bench/scale.json
+bench-scale: $(VENV)/.installed ## scale benchmark: 1M and 3M clients, DuckDB and Spark (2g driver), memory by role; reports/bench/scale.json
 	$(PY) -m bench.run scale

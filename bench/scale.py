@@ -27,6 +27,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -62,8 +63,6 @@ def measure(argv: list[str], env: dict[str, str] | None = None) -> dict:
     peak = 0
     peaks = dict.fromkeys(ROLES, 0)
     lines: list[str] = []
-    import threading
-
     reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
     reader.start()
     while process.poll() is None:
@@ -153,8 +152,11 @@ def score_ceiling(features_dir: Path, model_uri: str, processes: int) -> float:
 
 
 def _spark_processes(master: str) -> int:
+    """Python workers scoring at once: N for local[N], the cores for local[*], else unknown (1)."""
     inside = master.removeprefix("local[").removesuffix("]") if master.startswith("local[") else ""
-    return os.cpu_count() or 1 if inside == "*" else int(inside) if inside.isdigit() else 1
+    if inside == "*":
+        return os.cpu_count() or 1
+    return int(inside) if inside.isdigit() else 1
 
 
 def failure_line(output: str) -> str:

@@ -41,8 +41,8 @@ class Reference:
 
 def reference_load(*, features_dir: Path, rows: int, top: int, model_uri: str | None = None) -> Reference:
     """A seeded sample of ``features_train.parquet`` and, when a champion exists, its scores."""
-    path = features_dir / "features_train.parquet"
-    if not path.is_file():
+    path = features_dir / "features_train.parquet"  # a file, or Spark's folder of parts
+    if not path.exists():
         raise MLError(f"reference missing: {path} (build it with `python -m ml features`)")
     frame = pd.read_parquet(path)
     if len(frame) > rows:

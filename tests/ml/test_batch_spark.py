@@ -18,17 +18,18 @@ pytestmark = [
 
 
 def test_spark_and_duckdb_give_the_same_scores_and_reason_codes(
-    tmp_path, registered_model, synthetic_data_dir, feature_dir, spark_feature_dir
+    tmp_path, registered_model, synthetic_data_dir, feature_dir
 ):
-    """Spark scores the partitioned features its executors wrote (read in parallel, never
-    collected); DuckDB scores its own single-file features: same scores, same reasons."""
+    """``score-batch --engine spark`` from the raw tables: Spark's executors write the features
+    (partitioned Parquet), the scoring reads them in parallel (never collected); DuckDB scores
+    its own single-file features: same scores, same reasons."""
     pytest.importorskip("pyspark", reason="pyspark is not installed (requirements-dev.txt)")
     uri = model_uri_of(registered_model)
     common = dict(data_dir=synthetic_data_dir, model_uri=uri, log_to_mlflow=False)
     on_duckdb = batch.score_batch(engine="duckdb", out_dir=tmp_path / "duckdb",
                                   features_dir=feature_dir, **common)
     on_spark = batch.score_batch(engine="spark", out_dir=tmp_path / "spark",
-                                 spark_master="local[2]", features_dir=spark_feature_dir, **common)
+                                 spark_master="local[2]", features_dir=None, **common)
 
     name, version = on_duckdb["model_name"], on_duckdb["model_version"]
     duckdb_dir = version_dir(tmp_path / "duckdb", name, version)
