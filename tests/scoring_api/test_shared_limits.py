@@ -62,7 +62,7 @@ def per_worker(registered_model, tmp_path_factory) -> Iterator[Server]:
 
 
 def burst(server: Server, token: str, count: int) -> Counter:
-    """``count`` requests of one token, 8 at a time, each on a new connection (so that the two
+    """``count`` requests of one token, 16 at a time, each on a new connection (so that the two
     workers share them), inside one minute window of the limit."""
     if time.time() % 60 > 45:  # not across a window boundary
         time.sleep(61 - time.time() % 60)
@@ -74,7 +74,7 @@ def burst(server: Server, token: str, count: int) -> Counter:
             assert answer.json()["error"]["code"] == "throttled"
         return answer.status_code
 
-    with ThreadPoolExecutor(max_workers=8) as pool:
+    with ThreadPoolExecutor(max_workers=16) as pool:
         return Counter(pool.map(call, range(count)))
 
 
@@ -84,9 +84,16 @@ def test_a_token_gets_its_limit_across_workers_not_twice_it(shared):
 
 
 def test_without_redis_each_worker_counts_alone(per_worker):
-    """The control: the same burst reaches both workers, each with its own counter."""
-    statuses = burst(per_worker, per_worker.tokens[0], 3 * LIMIT)
-    assert statuses[200] > LIMIT, statuses
+    """The control: the same burst reaches both workers, each with its own counter. Which
+    worker accepts a connection is the kernel's choice: on a quiet machine one worker can take
+    a whole burst, so a second token (a counter of its own) gets a second burst."""
+    seen = []
+    for token in per_worker.tokens:
+        seen.append(burst(per_worker, token, 3 * LIMIT))
+        if seen[-1][200] > LIMIT:
+            break
+    assert seen[-1][200] > LIMIT, seen
+    assert all(set(statuses) <= {200, 429} for statuses in seen), seen
 
 
 def test_a_deleted_token_stops_working_in_every_worker_at_once(shared):
