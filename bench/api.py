@@ -42,13 +42,6 @@ KILLS = 5
 # workers restart inside each 120 s run and the run shows whether a restart stalls anyone
 RECYCLING = {"WEB_MAX_REQUESTS": os.environ.get("BENCH_WEB_MAX_REQUESTS", "5000"),
              "WEB_MAX_REQUESTS_JITTER": os.environ.get("BENCH_WEB_MAX_REQUESTS_JITTER", "2500")}
-TOKEN_SNIPPET = """
-from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
-user, _ = get_user_model().objects.get_or_create(username="bench-service")
-Token.objects.filter(user=user).delete()
-Token.objects.create(user=user, key="{token}")
-"""
 
 
 def raw_model_call(ids: list[int], features_dir: Path, seconds: float = 10.0) -> dict:
@@ -127,20 +120,12 @@ def main(out_dir: Path) -> dict:
     result: dict = {"targets": TARGETS, "cpu_count": os.cpu_count(),
                     "command": "bin/web (Procfile), unchanged", "seconds_per_endpoint": seconds,
                     "raw_model_call": raw_model_call(ids, settings().features_dir)}
-    redis = web.redis_url()
     with tempfile.TemporaryDirectory(prefix="bench-api-") as tmp, \
             web.database(Path(tmp), "api") as (store, database_url):
         workdir = Path(tmp)
-        env = web.production_env(
-            "scoring_api", free_port(), database_url,
-            FEATURES_DIR=str(settings().features_dir), SCORES_DIR=str(settings().scores_dir),
-            MLFLOW_TRACKING_URI=settings().tracking_uri, MODEL_URI=settings().model_uri,
-            # the bench's single token sends ~1,000 requests a second: above the default rate
-            API_THROTTLE_USER="100000000/hour", **RECYCLING,
-            **({"REDIS_URL": redis} if redis else {}))
-        web.manage(env, "migrate", "--noinput", "-v0")
-        web.manage(env, "shell", "-c", TOKEN_SNIPPET.format(token=TOKEN))
-        result.update({"database": store, "cache": "redis" if redis else "locmem (per worker)",
+        env = web.migrated_api(free_port(), database_url, TOKEN, **RECYCLING)
+        result.update({"database": store,
+                       "cache": "redis" if "REDIS_URL" in env else "locmem (per worker)",
                        "recycling": RECYCLING})
         started = time.monotonic()
         with web.deployed(env, workdir, "/ping") as server:

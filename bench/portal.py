@@ -156,7 +156,6 @@ def main(out_dir: Path) -> dict:
     import pandas as pd
 
     from bench import web
-    from bench.api import TOKEN_SNIPPET
     from ml.config import settings
 
     if shutil.which("wrk") is None:
@@ -166,7 +165,6 @@ def main(out_dir: Path) -> dict:
     password = secrets.token_urlsafe(18)
     clients = pd.read_parquet(settings().features_dir / "clients.parquet")
     ids = clients["SK_ID_CURR"].sample(n=min(500, len(clients)), random_state=1).tolist()
-    redis = web.redis_url()
     # recycling forced far more often than shipped, so that both apps restart workers in the run
     recycling = {"WEB_MAX_REQUESTS": os.environ.get("BENCH_PORTAL_MAX_REQUESTS", "400"),
                  "WEB_MAX_REQUESTS_JITTER": os.environ.get("BENCH_PORTAL_MAX_REQUESTS_JITTER",
@@ -175,14 +173,7 @@ def main(out_dir: Path) -> dict:
             web.database(Path(tmp), "api") as (store, api_database), \
             web.database(Path(tmp), "portal") as (_, portal_database):
         workdir = Path(tmp)
-        api_env = web.production_env(
-            "scoring_api", free_port(), api_database,
-            FEATURES_DIR=str(settings().features_dir), SCORES_DIR=str(settings().scores_dir),
-            MLFLOW_TRACKING_URI=settings().tracking_uri, MODEL_URI=settings().model_uri,
-            API_THROTTLE_USER="100000000/hour", **recycling,
-            **({"REDIS_URL": redis} if redis else {}))
-        web.manage(api_env, "migrate", "--noinput", "-v0")
-        web.manage(api_env, "shell", "-c", TOKEN_SNIPPET.format(token=token))
+        api_env = web.migrated_api(free_port(), api_database, token, **recycling)
         api_url = f"http://127.0.0.1:{api_env['PORT']}"
         portal_env = web.production_env(
             "portal", free_port(), portal_database, SCORING_API_URL=api_url,
@@ -215,7 +206,7 @@ def main(out_dir: Path) -> dict:
            "errors": page["errors"] == 0}
     return {"command": "bin/web (Procfile) for both apps, unchanged", "connections": 20,
             "seconds": seconds, "database": store, "recycling": recycling,
-            "cache_api": "redis" if redis else "locmem (per worker)", "client_page": page,
+            "cache_api": "redis" if "REDIS_URL" in api_env else "locmem (per worker)", "client_page": page,
             "client_page_ms": {"p50": page["p50_ms"], "p95": page["p95_ms"],
                                "p99": page["p99_ms"], "max": page["max_ms"]},
             "still_answering_after": after.status_code == 200,

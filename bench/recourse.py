@@ -23,10 +23,8 @@ as it does the wall time; the load average is recorded.
 from __future__ import annotations
 
 import os
-import signal
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -42,12 +40,12 @@ import pandas as pd
 import psutil
 import requests
 
-from bench.portal import free_port, wait_until_up
+from bench import web
+from bench.portal import free_port
 from ml.config import PROJECT_ROOT, settings
 
 TOKEN = "bench-recourse-token-0123456789abcdef01"  # 40 characters, the DRF maximum
 TARGET_P95_MS = 100.0
-POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 HTTPS = {"X-Forwarded-Proto": "https"}  # as Heroku's router says it (production settings)
 
 
@@ -146,63 +144,27 @@ def in_process(model, table: pd.DataFrame, ids: list[int]) -> dict[str, Any]:  #
 
 
 # --------------------------------------------------------------------------- the shipped server
-def _postgres_database() -> str:
-    import psycopg
-
-    name = f"bench_recourse_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(POSTGRES, autocommit=True, connect_timeout=5) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    return POSTGRES.rsplit("/", 1)[0] + f"/{name}"
-
-
-def _drop_postgres(database_url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(POSTGRES, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{database_url.rsplit("/", 1)[1]}" WITH (FORCE)')
-
-
 @contextmanager
 def shipped_api(workdir: Path) -> Iterator[str]:
-    """``bin/release`` then ``bin/web`` as a Heroku dyno runs them (production settings, a
-    throw-away PostgreSQL database), on the demo champion and features; yields its URL."""
-    database_url = _postgres_database()
-    port = free_port()
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("DJANGO_", "PYTEST_"))}
-    env.update({
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
-        "DJANGO_PROJECT": "scoring_api", "PORT": str(port),
-        "DJANGO_SECRET_KEY": f"bench-recourse-{uuid.uuid4().hex}{uuid.uuid4().hex}",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "DATABASE_URL": database_url,
-        "RELEASE_DEMO_SETUP": "1", "DJANGO_ADMIN_PASSWORD": f"bench-{uuid.uuid4().hex}",
-        "SCORING_API_TOKEN": TOKEN, "API_THROTTLE_USER": "100000000/hour",
-        "FEATURES_DIR": str(settings().features_dir.resolve()),
-        "SCORES_DIR": str(settings().scores_dir.resolve()),
-        "MLFLOW_TRACKING_URI": settings().tracking_uri, "MODEL_URI": settings().model_uri,
-        "GUNICORN_LOG_LEVEL": "warning",
-    })
-    try:
+    """``bin/release`` then ``bin/web`` as a Heroku dyno runs them (production settings, HTTPS
+    behind the router, a throw-away PostgreSQL database), on the demo champion and features;
+    yields its URL."""
+    with web.database(workdir, "recourse") as (store, database_url):
+        if store != "postgresql":
+            raise RuntimeError(f"PostgreSQL unavailable at {web.POSTGRES}: production's database")
+        env = web.scoring_api_env(
+            free_port(), database_url,
+            # check --deploy (bin/release) as on a dyno: the router's HTTPS, secure cookies
+            DJANGO_SECURE_SSL_REDIRECT="true", DJANGO_SESSION_COOKIE_SECURE="true",
+            DJANGO_CSRF_COOKIE_SECURE="true",
+            RELEASE_DEMO_SETUP="1", DJANGO_ADMIN_PASSWORD=f"bench-{uuid.uuid4().hex}",
+            SCORING_API_TOKEN=TOKEN, GUNICORN_LOG_LEVEL="warning")
         released = subprocess.run(["bin/release"], cwd=PROJECT_ROOT, env=env, text=True,
                                   capture_output=True, timeout=600)
         if released.returncode != 0:
             raise RuntimeError(f"bin/release failed:\n{released.stderr[-3000:]}")
-        log = (workdir / "web.log").open("w")
-        process = subprocess.Popen(["bin/web"], cwd=PROJECT_ROOT, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(url + "/health", process, timeout_s=300)
-            yield url
-        finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-            log.close()
-    finally:
-        _drop_postgres(database_url)
+        with web.deployed(env, workdir, "/health", timeout_s=300) as server:
+            yield server.url
 
 
 def _server_cpu_s(url: str) -> tuple[float, frozenset[int]]:

@@ -21,11 +21,19 @@ from pathlib import Path
 import psutil
 import requests
 
-from ml.config import PROJECT_ROOT
+from ml.config import PROJECT_ROOT, settings
 
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 SLOW_MS = 1000.0
+# the bench's service user and its token (``manage.py shell -c``)
+TOKEN_SNIPPET = """
+from django.contrib.auth import get_user_model
+from rest_framework.authtoken.models import Token
+user, _ = get_user_model().objects.get_or_create(username="bench-service")
+Token.objects.filter(user=user).delete()
+Token.objects.create(user=user, key="{token}")
+"""
 
 # wrk: ``request`` cycles over PATHS; every thread counts its 2xx and other answers; ``done``
 # sums them, and finds how many requests took over SLOW_MS from the latency histogram.
@@ -183,6 +191,28 @@ def production_env(project: str, port: int, database_url: str, **extra: str) -> 
     return env
 
 
+def scoring_api_env(port: int, database_url: str, **extra: str) -> dict[str, str]:
+    """``production_env`` of the scoring API on this machine's features, scores and champion,
+    the throttle far above the default rate (a bench's single token sends ~1,000 requests a
+    second)."""
+    return production_env(
+        "scoring_api", port, database_url,
+        FEATURES_DIR=str(settings().features_dir.resolve()),
+        SCORES_DIR=str(settings().scores_dir.resolve()),
+        MLFLOW_TRACKING_URI=settings().tracking_uri, MODEL_URI=settings().model_uri,
+        API_THROTTLE_USER="100000000/hour", **extra)
+
+
+def migrated_api(port: int, database_url: str, token: str, **extra: str) -> dict[str, str]:
+    """``scoring_api_env`` with the shared Redis when here (``REDIS_URL`` absent otherwise), its
+    database migrated and ``token`` given to the bench's service user."""
+    redis = redis_url()
+    env = scoring_api_env(port, database_url, **({"REDIS_URL": redis} if redis else {}), **extra)
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "shell", "-c", TOKEN_SNIPPET.format(token=token))
+    return env
+
+
 def manage(env: dict[str, str], *args: str) -> str:
     done = subprocess.run([sys.executable, "manage.py", *args], cwd=PROJECT_ROOT, env=env,
                           capture_output=True, text=True, timeout=600)
@@ -192,7 +222,8 @@ def manage(env: dict[str, str], *args: str) -> str:
 
 
 @contextmanager
-def deployed(env: dict[str, str], workdir: Path, ready_path: str) -> Iterator[Deployed]:
+def deployed(env: dict[str, str], workdir: Path, ready_path: str, *,
+             timeout_s: float = 180) -> Iterator[Deployed]:
     """``bin/web`` as the Procfile runs it, until ``ready_path`` answers below 500."""
     log_path = workdir / f"{env['DJANGO_PROJECT']}-web.log"
     log_file = log_path.open("w")
@@ -201,7 +232,7 @@ def deployed(env: dict[str, str], workdir: Path, ready_path: str) -> Iterator[De
     url = f"http://127.0.0.1:{env['PORT']}"
     server = Deployed(url, process, ServerLog(log_path), env)
     try:
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + timeout_s
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"bin/web exited with {process.returncode}:\n"

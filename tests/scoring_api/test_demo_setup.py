@@ -40,3 +40,22 @@ def test_local_settings_keep_the_demo_values(db, settings):
     settings.DEMO_SERVICE_TOKEN = "demo-portal-token-change-me-0123456789"
     call_command("demo_setup")
     assert get_user_model().objects.get(username="admin").check_password("admin")
+
+
+def test_demo_setup_restores_a_demoted_admin(db, settings, capsys):
+    """The admin both projects' demo_setup share (django_common.demo_accounts.ensure_admin):
+    created once, then on each run staff, superuser and active again with the configured
+    password, and said so in French."""
+    settings.DEMO_SECRETS_CHECKED = False
+    settings.DEMO_ADMIN_PASSWORD, settings.DEMO_SERVICE_TOKEN = "premier", STRONG_TOKEN
+    call_command("demo_setup")
+    assert "admin « admin » créé" in capsys.readouterr().out
+    users = get_user_model().objects
+    users.filter(username="admin").update(is_staff=False, is_superuser=False, is_active=False)
+    settings.DEMO_ADMIN_PASSWORD = "second"
+    call_command("demo_setup")
+    assert "admin « admin » mis à jour" in capsys.readouterr().out
+    admin = users.get(username="admin")
+    assert admin.is_staff and admin.is_superuser and admin.is_active
+    assert admin.check_password("second") and not admin.check_password("premier")
+    assert users.filter(username="admin").count() == 1

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from django_common.demo_accounts import ensure_admin
 from django_common.demo_secrets import demo_secrets_check
 from portal.accounts.services import advisor_group_ensure
 
@@ -44,10 +45,7 @@ class Command(BaseCommand):
         })
         group = advisor_group_ensure()
 
-        admin, created = user_model.objects.get_or_create(username=admin_username)
-        admin.is_staff = admin.is_superuser = admin.is_active = True
-        admin.set_password(admin_password)
-        admin.save()
+        created = ensure_admin(admin_username, admin_password)
         self.stdout.write(f"admin « {admin_username} » {'créé' if created else 'mis à jour'}")
 
         advisor, created = user_model.objects.get_or_create(username=ADVISOR_USERNAME)

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from rest_framework.authtoken.models import Token
 
+from django_common.demo_accounts import ensure_admin
 from django_common.demo_secrets import demo_secrets_check
 
 SERVICE_USERNAME = "portal-service"
@@ -34,10 +35,7 @@ class Command(BaseCommand):
         demo_secrets_check(
             passwords={"DJANGO_ADMIN_PASSWORD": (admin_password, users(username=admin_username))},
             token=("SCORING_API_TOKEN", token_key))
-        admin, created = users.objects.get_or_create(username=admin_username)
-        admin.is_staff = admin.is_superuser = admin.is_active = True
-        admin.set_password(admin_password)
-        admin.save()
+        created = ensure_admin(admin_username, admin_password)
         self.stdout.write(f"admin « {admin_username} » {'créé' if created else 'mis à jour'}")
 
         service, _ = users.objects.get_or_create(username=SERVICE_USERNAME)
