@@ -193,6 +193,10 @@ def main(out_dir: Path) -> dict:
                 raise RuntimeError(f"client page answered {check.status_code}")
             web.wrk(portal.url, paths, headers, connections=4, seconds=5, workdir=workdir,
                     name="warm-portal")
+            # the ceiling, same server and load: the login page (a template, no API call)
+            ceiling = web.wrk(portal.url, ["/connexion/"], {}, connections=20,
+                              seconds=int(os.environ.get("BENCH_PORTAL_CEILING_SECONDS", "30")),
+                              workdir=workdir, name="portal-ceiling")
             portal.log.mark()
             api.log.mark()
             page = web.wrk(portal.url, paths, headers, connections=20, seconds=seconds,
@@ -207,6 +211,9 @@ def main(out_dir: Path) -> dict:
     return {"command": "bin/web (Procfile) for both apps, unchanged", "connections": 20,
             "seconds": seconds, "database": store, "recycling": recycling,
             "cache_api": "redis" if "REDIS_URL" in api_env else "locmem (per worker)", "client_page": page,
+            "ceiling_login_page": {k: ceiling[k] for k in ("rps", "p50_ms", "p95_ms", "errors")},
+            "ratios": {"client_page_to_login_page_rps": round(page["rps"] / ceiling["rps"], 3)
+                       if ceiling["rps"] else None},
             "client_page_ms": {"p50": page["p50_ms"], "p95": page["p95_ms"],
                                "p99": page["p99_ms"], "max": page["max_ms"]},
             "still_answering_after": after.status_code == 200,

@@ -202,6 +202,11 @@ def _portal(d: dict[str, Any]) -> list[str]:
                  f"{_plural(page.get('over_1s'), 'requête')} au-delà d'1 s, maximum "
                  f"{number(page.get('max_ms'), 0)} ms, "
                  f"{_plural(_get(page, 'restarts_portal.workers_booted'), 'redémarrage')}")
+    ceiling = d.get("ceiling_login_page") or {}
+    if ceiling.get("rps"):
+        line += (f" ; plafond du même serveur (page de connexion, sans appel à l'API) "
+                 f"{number(ceiling['rps'], 1)} pages/s, soit "
+                 f"{percent(_get(d, 'ratios.client_page_to_login_page_rps'))} de ce débit")
     return [line]
 
 

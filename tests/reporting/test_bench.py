@@ -154,3 +154,15 @@ def test_a_missed_ratio_says_so():
     ratio, latency, *_ = headlines("api", missed)
     assert "soit 28\u202f% du plafond" in ratio and ratio.endswith("objectif manqué")
     assert "(objectif 100 ms : manqué)" in latency
+
+
+def test_portal_line_gives_the_client_page_beside_the_same_servers_ceiling():
+    portal = {"client_page_ms": {"p95": 868.0}, "target_p95_ms": 200, "meets_target": False,
+              "connections": 20, "seconds": 120,
+              "client_page": {"rps": 33.4, "over_1s": 102, "max_ms": 1610.0,
+                              "restarts_portal": {"workers_booted": 2}},
+              "ceiling_login_page": {"rps": 167.0}, "ratios": {"client_page_to_login_page_rps": 0.2}}
+    [line] = headlines("portal", portal)
+    assert line.startswith("Page client du portail : p95 868 ms") and "objectif manqué" in line
+    assert line.endswith("plafond du même serveur (page de connexion, sans appel à l'API) "
+                         "167,0 pages/s, soit 20,0\u202f% de ce débit")
