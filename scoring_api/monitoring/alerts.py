@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 
 from scoring_api.monitoring.models import Alert, MonitoringRun
+from vocabulary.formats import number, percent
 
 logger = logging.getLogger(__name__)
 
@@ -26,20 +27,20 @@ def alerts_evaluate(*, run: MonitoringRun) -> list[Alert]:
 
     limit = settings.MONITORING_DRIFT_SHARE
     check(Alert.Kind.FEATURE_DRIFT, run.share_drifted, limit,
-          f"{run.share_drifted or 0:.0%} des variables ont dérivé (seuil {limit:.0%}) : "
+          f"{percent(run.share_drifted or 0, 0)} des variables ont dérivé (seuil {percent(limit, 0)}) : "
           f"{', '.join(run.drifted_features[:10])}")
     limit = settings.MONITORING_PSI
     check(Alert.Kind.SCORE_PSI, run.score_psi, limit,
-          f"PSI des probabilités de défaut {run.score_psi or 0:.3f} (seuil {limit:.2f})")
+          f"PSI des probabilités de défaut {number(run.score_psi or 0, 3)} (seuil {number(limit, 2)})")
     limit = settings.MONITORING_REFUSAL_RATE_POINTS
     if run.refusal_rate is not None and run.reference_refusal_rate is not None:
         change = abs(run.refusal_rate - run.reference_refusal_rate) * 100
         check(Alert.Kind.REFUSAL_RATE, change, limit,
-              f"taux de refus {run.refusal_rate:.1%} contre {run.reference_refusal_rate:.1%} en "
-              f"référence ({change:.1f} points, seuil {limit:g})")
+              f"taux de refus {percent(run.refusal_rate)} contre {percent(run.reference_refusal_rate)} en "
+              f"référence ({number(change, 1)} points, seuil {number(limit, 1)})")
     limit = settings.MONITORING_LATENCY_P99_MS
     check(Alert.Kind.LATENCY, run.latency_p99_ms, limit,
-          f"latence p99 {run.latency_p99_ms or 0:.0f} ms (seuil {limit:.0f} ms)")
+          f"latence p99 {number(run.latency_p99_ms or 0)} ms (seuil {number(limit)} ms)")
     return alerts
 
 
@@ -66,10 +67,11 @@ def performance_alerts(*, run: MonitoringRun, measures: list) -> list[Alert]:
                 alerts.append(Alert(
                     run=run, kind=Alert.Kind.REALIZED_AUC if realized else Alert.Kind.ESTIMATED_AUC,
                     value=fall, threshold=drop,
-                    message=(f"AUC {'réalisée' if realized else 'estimée'} {measure.auc:.3f} "
-                             f"[{measure.auc_low:.3f} ; {measure.auc_high:.3f}] contre {measure.reference_auc:.3f} "
-                             f"pour {against} : baisse de {fall:.3f}{' au moins' if realized else ''} "
-                             f"(seuil {drop:g}) — {where}")))
+                    message=(f"AUC {'réalisée' if realized else 'estimée'} {number(measure.auc, 3)} "
+                             f"[{number(measure.auc_low, 3)} ; {number(measure.auc_high, 3)}] contre "
+                             f"{number(measure.reference_auc, 3)} pour {against} : baisse de "
+                             f"{number(fall, 3)}{' au moins' if realized else ''} "
+                             f"(seuil {number(drop, 2)}) — {where}")))
         if measure.cost is not None and measure.reference_cost:
             judged = measure.cost_low if realized and measure.cost_low is not None else measure.cost
             change = judged / measure.reference_cost - 1
@@ -77,9 +79,11 @@ def performance_alerts(*, run: MonitoringRun, measures: list) -> list[Alert]:
                 alerts.append(Alert(
                     run=run, kind=Alert.Kind.REALIZED_COST if realized else Alert.Kind.ESTIMATED_COST,
                     value=change, threshold=rise,
-                    message=(f"coût métier {word} {measure.cost:.3f} par client [{measure.cost_low:.3f} ; "
-                             f"{measure.cost_high:.3f}] contre {measure.reference_cost:.3f} pour {against} : "
-                             f"+{change:.0%}{' au moins' if realized else ''} (seuil +{rise:.0%}) — {where}")))
+                    message=(f"coût métier {word} {number(measure.cost, 3)} par client "
+                             f"[{number(measure.cost_low, 3)} ; {number(measure.cost_high, 3)}] contre "
+                             f"{number(measure.reference_cost, 3)} pour {against} : "
+                             f"+{percent(change, 0)}{' au moins' if realized else ''} "
+                             f"(seuil +{percent(rise, 0)}) — {where}")))
     return alerts
 
 
