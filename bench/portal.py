@@ -115,22 +115,6 @@ def api_server(workdir: Path, *, token: str, extra_env: dict[str, str] | None = 
         yield url
 
 
-@contextmanager
-def portal_server(workdir: Path, *, api_url: str, api_token: str,
-                  password: str = "bench-conseiller-pw") -> Iterator[str]:
-    """The portal under gunicorn (local settings, DEBUG off) on a throw-away database."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.config.settings.local",
-           "DJANGO_PROJECT": "portal", "DJANGO_DEBUG": "false",
-           "DJANGO_SECRET_KEY": "bench-portal-secret",
-           "DATABASE_URL": f"sqlite:///{workdir / 'portal.sqlite3'}",
-           "SCORING_API_URL": api_url, "SCORING_API_TOKEN": api_token,
-           "DJANGO_ADMIN_PASSWORD": password, "PORTAL_ADVISOR_PASSWORD": password}
-    _manage(["migrate", "--noinput", "-v0"], env)
-    _manage(["demo_setup"], env)
-    with _gunicorn("portal.config.wsgi", env, free_port(), "/connexion/") as url:
-        yield url
-
-
 def login(portal_url: str, password: str = "bench-conseiller-pw") -> requests.Session:
     """A requests session logged in as the demo advisor through the real login form."""
     session = requests.Session()
