@@ -125,7 +125,8 @@ X_FRAME_OPTIONS = "DENY"
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's Redis backend, keeping its redis-py clients (django_common/cache.py)
+        "BACKEND": "django_common.cache.RedisCache",
         "LOCATION": REDIS_URL,
         # a slow or absent Redis must not hold a request for long (the API allows the request)
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1,

@@ -75,7 +75,7 @@ def _derives(source: str, column: str) -> bool:
 
 def load(path: Path | str | None = None) -> InputPolicy:
     """The input policy at ``path`` (default: ``ml/policy/input_policy.yaml``)."""
-    return _load(Path(path or POLICY_PATH).resolve())
+    return _load(Path(path).resolve() if path else POLICY_PATH)  # no disk access when cached
 
 
 @lru_cache(maxsize=8)

@@ -74,13 +74,10 @@ class SlidingWindowUserRateThrottle(UserRateThrottle):
         return getattr(self, "_wait", None)
 
 
-_clients: dict[int, object] = {}
-
-
 def _redis_client(cache, key: str):  # noqa: ANN001, ANN202 (a Django cache, a redis client)
-    """(The redis-py client behind Django's RedisCache, kept: Django builds a new one per call,
-    or None for another backend; the cache itself). Counters are stored as plain integers there, as Django's own
-    ``incr`` stores them."""
+    """(The redis-py client behind a Redis cache, or None for another backend; the cache
+    itself). Counters are stored as plain integers there, as Django's own ``incr`` stores
+    them. django_common.cache keeps the client: Django's backend builds one per call."""
     from django.core.cache import cache as default_cache
     from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
@@ -89,7 +86,4 @@ def _redis_client(cache, key: str):  # noqa: ANN001, ANN202 (a Django cache, a r
         cache = caches["default"]
     if not isinstance(cache, RedisCache):
         return None, cache
-    client = _clients.get(id(cache))
-    if client is None:
-        client = _clients[id(cache)] = cache._cache.get_client(key, write=True)  # noqa: SLF001
-    return client, cache
+    return cache._cache.get_client(key, write=True), cache  # noqa: SLF001

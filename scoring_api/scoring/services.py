@@ -13,8 +13,9 @@ import pandas as pd
 from ml.features.online import application_features, whatif_rows
 from ml.model.reasons import reasons
 from ml.model.scoring import CreditScoringModel
+from scoring_api.scoring import event_store
 from scoring_api.scoring.models import PredictionEvent
-from scoring_api.scoring.selectors import current, json_value, known_client, stored_application
+from scoring_api.scoring.selectors import current, known_client, stored_application
 from scoring_api.scoring.shadow import shadow_score
 from vocabulary import formats
 
@@ -52,12 +53,13 @@ def _record(model: CreditScoringModel, answer: dict, row: np.ndarray, started: f
             simulation: bool = False) -> None:
     latency_ms = (time.perf_counter() - started) * 1000
     shadow = None if simulation else shadow_score(model, row)
-    PredictionEvent.objects.create(
+    event_store.record(
         endpoint=endpoint, client_id=client_id, input_hash=input_hash,
         model_name=model.name, model_version=model.version,
         probability_default=answer["probability_default"], decision=answer["decision"],
         threshold=model.threshold, latency_ms=latency_ms,
-        features={name: json_value(v) for name, v in zip(model.features, row.tolist())},
+        # the row as JSON: float64 values, missing (NaN) as null
+        features=dict(zip(model.features, [None if v != v else v for v in row.tolist()])),
         source="realtime", simulation=simulation,
         **({} if shadow is None else {
             "challenger_model_version": shadow.version,

@@ -25,6 +25,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # durability at that cost.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c synchronous_commit={env.str('POSTGRES_SYNCHRONOUS_COMMIT', default='off')}")
+    # Prepared statements for the statements that ask for them (the prediction event's INSERT,
+    # scoring_api/scoring/event_store.py); Django's own queries are bound on the client and
+    # never prepared. false behind a transaction-mode PgBouncer older than 1.21.
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
+        5 if env.bool("POSTGRES_PREPARED_STATEMENTS", default=True) else None)
 
 # URLS
 # ------------------------------------------------------------------------------
