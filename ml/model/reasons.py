@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -32,10 +33,17 @@ def sensitive_attribute(name: str, entry: Mapping) -> str | None:
     says it when it was trained under the input policy (``excluded`` present); older versions
     are judged by the current policy."""
     inputs = entry.get("inputs") or LINEAGE.get(name, [])
+    return _sensitive_attribute(name, tuple(inputs), "excluded" in entry,
+                                bool(entry.get("sensitive")))
+
+
+@lru_cache(maxsize=4096)  # a few per feature: answered once per worker, not per request
+def _sensitive_attribute(name: str, inputs: tuple[str, ...], under_policy: bool,
+                         sensitive: bool) -> str | None:
     policy = load()
-    if "excluded" in entry and not entry.get("sensitive"):
+    if under_policy and not sensitive:
         return None
-    if "excluded" not in entry and policy.classify(name, inputs) == ALLOWED:
+    if not under_policy and policy.classify(name, inputs) == ALLOWED:
         return None
     return policy.attribute_of(name, inputs)
 

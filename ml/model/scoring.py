@@ -161,8 +161,8 @@ class CreditScoringModel(mlflow.pyfunc.PythonModel):
         base, contributions = self.explain(X)
         return self.calibrate(sigmoid(base + contributions.sum(axis=1))), base, contributions
 
-    def probability_points(self, base_value: float,
-                           contributions: np.ndarray) -> tuple[float, np.ndarray]:
+    def probability_points(self, base_value: float, contributions: np.ndarray,
+                           probability: np.ndarray | None = None) -> tuple[float, np.ndarray]:
         """(starting probability, contributions as probability differences [n, n_features]).
 
         The starting point common to every client is the calibrated probability of the base
@@ -172,9 +172,14 @@ class CreditScoringModel(mlflow.pyfunc.PythonModel):
         converting each effect alone would not (the sigmoid and the calibration are not linear).
         """
         contributions = np.atleast_2d(np.asarray(contributions, dtype="float64"))
-        start = float(self.calibrate(sigmoid(np.array([float(base_value)])))[0])
+        starts = self.__dict__.setdefault("_starts", {})  # one base value per version
+        start = starts.get(base_value)
+        if start is None:
+            start = starts[base_value] = float(
+                self.calibrate(sigmoid(np.array([float(base_value)])))[0])
         totals = contributions.sum(axis=1)
-        probability = self.calibrate(sigmoid(base_value + totals))
+        if probability is None:  # ``score`` gave it already
+            probability = self.calibrate(sigmoid(base_value + totals))
         moved = np.abs(totals) > 1e-12
         rate = np.divide(probability - start, totals, out=np.zeros_like(totals), where=moved)
         return start, contributions * rate[:, None]

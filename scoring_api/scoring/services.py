@@ -25,13 +25,13 @@ TOP_REASONS = 5
 def _explained(model: CreditScoringModel, row: np.ndarray) -> dict[str, Any]:
     """Probability, decision and reasons; each reason's effect also in probability points,
     which add up, with the other factors, from the common starting point to the probability."""
-    probability, base_value, contributions = model.score(row.reshape(1, -1))
-    probability = float(probability[0])
-    start, points = model.probability_points(base_value, contributions)
+    probabilities, base_value, contributions = model.score(row.reshape(1, -1))
+    probability = float(probabilities[0])
+    start, points = model.probability_points(base_value, contributions, probabilities)
     explained = reasons(model.features, row.tolist(), contributions[0], model.dictionary,
                         top=TOP_REASONS, points=points[0])
-    listed = {reason["feature"] for reason in explained}
-    rest = [i for i, name in enumerate(model.features) if name not in listed]
+    rest = np.ones(len(model.features), dtype=bool)
+    rest[[model.features.index(reason["feature"]) for reason in explained]] = False
     other_points = float(points[0][rest].sum())
     return {
         "probability_default": round(probability, 6),
@@ -41,7 +41,7 @@ def _explained(model: CreditScoringModel, row: np.ndarray) -> dict[str, Any]:
         "base_value": round(float(base_value), 6),
         "base_probability": round(start, 6),
         "reasons": explained,
-        "other_factors": {"count": len(rest),
+        "other_factors": {"count": int(rest.sum()),
                           "contribution": round(float(contributions[0][rest].sum()), 6),
                           "points": round(other_points, 6),
                           "display_points": formats.points(other_points)},
