@@ -25,6 +25,7 @@ import gc
 import json
 import os
 import resource
+import time
 
 PROJECT = os.environ.get("DJANGO_PROJECT", "")
 preload_app = True
@@ -56,14 +57,21 @@ def when_ready(server) -> None:  # noqa: ANN001 (gunicorn's hook signature)
     gc.freeze()  # the collector will not touch (and so copy) the master's objects in a worker
 
 
+def post_fork(server, worker) -> None:  # noqa: ANN001
+    worker.forked_at = time.perf_counter()
+
+
 def post_worker_init(worker) -> None:  # noqa: ANN001
-    """In the new worker, before it accepts requests."""
+    """In the new worker, before it accepts requests; logs how long after the fork it is ready
+    (the benchmarks read it: a recycled worker must answer at once)."""
     if PROJECT == "scoring_api":
         from scoring_api.scoring.preload import warm_worker
 
         warm_worker(worker.log)
     worker.memory_baseline_mb = _resident_mb()
     worker.requests_seen = 0
+    worker.log.info("worker %s ready %.3f s after its fork", worker.pid,
+                    time.perf_counter() - getattr(worker, "forked_at", time.perf_counter()))
 
 
 def post_request(worker, req, environ, resp) -> None:  # noqa: ANN001

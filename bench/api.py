@@ -161,6 +161,8 @@ def main(out_dir: Path) -> dict:
                        score["rps"] / result["raw_model_call"]["calls_per_s_one_thread"], 3)},
         "restarts_total": sum(phase["restarts"]["workers_booted"] for phase in (ping, score)),
         "max_ms_with_recycling": max(ping["max_ms"], score["max_ms"]),
+        "worker_ready_max_s": max(phase["restarts"]["worker_ready_max_s"]
+                                  for phase in (ping, score, kills)),
         "server_log_tail": log_tail,
     })
     result["targets_met"] = {
@@ -185,5 +187,6 @@ def headline_first(result: dict) -> dict:
     first = {"ratios": result["ratios"], "headline": headline,
              "restarts_total": result["restarts_total"],
              "max_ms_with_recycling": result["max_ms_with_recycling"],
+             "worker_ready_max_s": result["worker_ready_max_s"],
              "meets_target": result["meets_target"]}
     return {**first, **{k: v for k, v in result.items() if k not in first}}

@@ -131,11 +131,14 @@ class ServerLog:
     def mark(self) -> None:
         self.offset = self.path.stat().st_size
 
-    def since_mark(self, counted_path: str = "/score/") -> dict[str, int]:
-        """Restarts since ``mark``, and ``server_2xx``: the 2xx answers to ``counted_path...``
-        the workers wrote (gunicorn logs a request once its answer is sent)."""
+    def since_mark(self, counted_path: str = "/score/") -> dict[str, float]:
+        """Restarts since ``mark``, the longest a new worker took to be ready, and
+        ``server_2xx``: the 2xx answers to ``counted_path...`` the workers wrote (gunicorn logs
+        a request once its answer is sent)."""
         counts = dict.fromkeys(RESTART_PATTERNS, 0)
         counts["server_2xx"] = 0
+        counts["worker_ready_max_s"] = 0.0  # fork to first request accepted (gunicorn.conf.py)
+        ready = re.compile(r"worker \d+ ready ([\d.]+) s after its fork")
         access = re.compile(r'^127\.0\.0\.1 .*"GET (\S+) HTTP/1\.1" (\d{3}) ')
         with self.path.open("r", errors="replace") as log:
             log.seek(self.offset)
@@ -147,6 +150,9 @@ class ServerLog:
                     continue
                 for key, pattern in RESTART_PATTERNS.items():
                     counts[key] += bool(re.search(pattern, line))
+                if found := ready.search(line):
+                    counts["worker_ready_max_s"] = max(counts["worker_ready_max_s"],
+                                                       float(found[1]))
         return counts
 
     def tail(self, characters: int = 3000) -> str:
