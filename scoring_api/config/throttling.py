@@ -16,6 +16,7 @@ A cache that does not answer lets the request through (logged): scoring goes on.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from rest_framework.throttling import UserRateThrottle
 
@@ -31,15 +32,16 @@ class SlidingWindowUserRateThrottle(UserRateThrottle):
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
-        now = self.timer()
-        window, elapsed = divmod(now, self.duration)
-        current_key, previous_key = f"{self.key}:{int(window)}", f"{self.key}:{int(window) - 1}"
+        # counted with the token check, in the authentication's round trip (queue_counts)
+        counted = _counted(request).pop(self.key, None)
+        now = counted[0] if counted else self.timer()
+        current_key, previous_key = self._keys(self.key, now)
         try:
-            current, previous = self._count(current_key, previous_key)
+            current, previous = counted[1:] if counted else self._count(current_key, previous_key)
         except Exception as error:  # noqa: BLE001 (an unreachable cache must not stop scoring)
             logger.warning("rate limit not applied, cache unavailable: %s", error)
             return True
-        share = elapsed / self.duration
+        share = now % self.duration / self.duration
         if previous * (1 - share) + current - 1 >= self.num_requests:  # counted before this one
             try:
                 self.cache.decr(current_key)  # a refused request does not use the window
@@ -49,9 +51,26 @@ class SlidingWindowUserRateThrottle(UserRateThrottle):
             return False
         return True
 
+    def _keys(self, key: str, now: float) -> tuple[str, str]:
+        window = int(now // self.duration)
+        return f"{key}:{window}", f"{key}:{window - 1}"
+
+    def queue(self, pipeline, cache, user) -> tuple[str, float] | None:  # noqa: ANN001
+        """Add this request's count for ``user`` to ``pipeline`` (a Redis pipeline of
+        ``cache``), before ``allow_request``: (its key, the time counted) or None."""
+        if self.rate is None:
+            return None
+        key = self.cache_format % {"scope": self.scope, "ident": user.pk}
+        now = self.timer()
+        current, previous = (cache.make_and_validate_key(k) for k in self._keys(key, now))
+        pipeline.incr(current)
+        pipeline.expire(current, int(2 * self.duration), nx=True)
+        pipeline.get(previous)
+        return key, now
+
     def _count(self, current_key: str, previous_key: str) -> tuple[int, int]:
         """(this request's place in the current window, count of the previous window)."""
-        client, cache = _redis_client(self.cache, current_key)
+        client, cache = redis_client(self.cache, current_key)
         if client is not None:  # Redis: one round trip (INCR, EXPIRE NX, GET)
             current, previous = (cache.make_and_validate_key(k)
                                  for k in (current_key, previous_key))
@@ -74,7 +93,31 @@ class SlidingWindowUserRateThrottle(UserRateThrottle):
         return getattr(self, "_wait", None)
 
 
-def _redis_client(cache, key: str):  # noqa: ANN001, ANN202 (a Django cache, a redis client)
+COUNTED = "_rate_counted"  # request attribute: {throttle key: (time, count, previous count)}
+
+
+def queue_counts(pipeline, cache, request, user) -> Callable[[list], None]:  # noqa: ANN001
+    """Queue in ``pipeline`` (a Redis pipeline of ``cache``) this request's counts for every
+    sliding-window throttle of its view, for ``user`` (authenticated, not yet set on the
+    request); returns what keeps the replies for ``allow_request``. So the token check and
+    the rate limit cost one round trip to Redis (scoring_api.config.authentication)."""
+    view = (request.parser_context or {}).get("view")
+    throttles = [t for t in (view.get_throttles() if view else [])
+                 if isinstance(t, SlidingWindowUserRateThrottle)]
+    queued = [q for q in (t.queue(pipeline, cache, user) for t in throttles) if q]
+
+    def keep(replies: list) -> None:
+        counted = {key: (now, int(replies[3 * i]), int(replies[3 * i + 2] or 0))
+                   for i, (key, now) in enumerate(queued)}
+        setattr(request._request, COUNTED, counted)  # noqa: SLF001
+    return keep
+
+
+def _counted(request) -> dict:  # noqa: ANN001 (DRF's Request)
+    return getattr(getattr(request, "_request", request), COUNTED, {})
+
+
+def redis_client(cache, key: str):  # noqa: ANN001, ANN202 (a Django cache, a redis client)
     """(The redis-py client behind a Redis cache, or None for another backend; the cache
     itself). Counters are stored as plain integers there, as Django's own ``incr`` stores
     them. django_common.cache keeps the client: Django's backend builds one per call."""
