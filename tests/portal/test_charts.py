@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import plotly.basedatatypes
 import plotly.graph_objects as go
 import pytest
 from django.template.loader import render_to_string
@@ -68,6 +69,21 @@ def _edge_charts() -> list[charts.Chart]:
         charts.scatter_chart(scatter={**fakes.scatter(n=0), "client": None},
                              chart_id="scatter-empty"),
     ]
+
+
+def test_builders_write_plain_json_without_plotly_at_request_time(monkeypatch):
+    """The figures are written as the JSON plotly.js reads: building them with
+    plotly.graph_objects (validators, template copies) took milliseconds per chart."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("plotly.graph_objects used while building a chart")
+
+    monkeypatch.setattr(plotly.basedatatypes.BaseFigure, "__init__", refuse)
+    monkeypatch.setattr(plotly.basedatatypes.BasePlotlyType, "__init__", refuse)
+    with pytest.raises(AssertionError):
+        go.Bar()  # the trap works
+    for chart in _all_charts() + _edge_charts():
+        assert json.loads(json.dumps(chart.spec)) == chart.spec  # JSON types only (no tuples)
+        assert all(trace["type"] for trace in chart.figure["data"])  # plotly.js needs it
 
 
 @pytest.mark.parametrize("chart", _all_charts() + _edge_charts(), ids=lambda c: c.chart_id)
