@@ -4,16 +4,16 @@ Every chart comes with what WCAG 2.1 asks beside the picture: a caption that sum
 its data as an HTML table (1.1.1), an ``aria-label`` for the ``role="img"`` container, and
 meaning carried by text, icons, marker shapes and fill patterns as well as colour (1.4.1). The
 palette is checked against the background for a 4.5:1 contrast ratio (1.4.3) in the tests.
-The figures are rendered by plotly.js served from our own static files (no CDN)."""
+The figures are rendered by plotly.js served from our own static files (no CDN); they are
+written here as the plain JSON plotly.js reads (no ``plotly.graph_objects`` at request time:
+its validators and template copies took milliseconds per chart). The tests check that Plotly
+accepts every figure unchanged."""
 from __future__ import annotations
 
-import copy
 import json
 import textwrap
 from dataclasses import dataclass, field
 from typing import Any
-
-import plotly.graph_objects as go
 
 from vocabulary import decisions, formats
 
@@ -37,11 +37,30 @@ DECISION_STYLE = {
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 14,
         "color": PALETTE["text"]}
 # Plotly's default template brings its own (low-contrast) colours: ours has only the palette.
-TEMPLATE = go.layout.Template(layout={
+TEMPLATE = {"layout": {
     "colorway": [PALETTE["decrease"], PALETTE["increase"], PALETTE["client"], PALETTE["population"]],
     "font": FONT,
-})
+}}
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["toImage"]}
+# French tick labels: "400 000", never Plotly's SI "400k"
+_AXES = {"gridcolor": GRID, "linecolor": PALETTE["muted"], "zerolinecolor": PALETTE["muted"],
+         "automargin": True, "exponentformat": "none", "separatethousands": True}
+# What every chart's layout shares (our template, fonts, colours, French numbers).
+SHARED_LAYOUT: dict[str, Any] = {
+    "template": TEMPLATE,
+    "paper_bgcolor": BACKGROUND,
+    "plot_bgcolor": BACKGROUND,
+    "font": FONT,
+    "separators": ", ",  # French: decimal comma, thin-space thousands
+    "hoverlabel": {"bgcolor": BACKGROUND, "font": {"color": PALETTE["text"]},
+                   "bordercolor": PALETTE["muted"]},
+    # plotly.js draws its zoom/select buttons in a pale translucent grey by default
+    "modebar": {"bgcolor": BACKGROUND, "color": PALETTE["muted"], "activecolor": PALETTE["text"]},
+    "xaxis": _AXES,
+    "yaxis": _AXES,
+}
+# parsed again for each figure: a copy that shares no list or dict (4x faster than deepcopy)
+_SHARED_LAYOUT_JSON = json.dumps(SHARED_LAYOUT)
 
 
 @dataclass
@@ -61,38 +80,6 @@ class Chart:
     def spec(self) -> dict[str, Any]:
         """The JSON handed to plotly.js through ``json_script`` (no inline script)."""
         return {"id": self.chart_id, "figure": self.figure, "config": self.config}
-
-
-def _shared_layout() -> dict[str, Any]:
-    """What every chart's layout shares (our template, fonts, colours, French numbers), as
-    plain JSON validated by Plotly once: validating it again for each figure took ~10 ms."""
-    # French tick labels: "400 000", never Plotly's SI "400k"
-    axes = {"gridcolor": GRID, "linecolor": PALETTE["muted"], "zerolinecolor": PALETTE["muted"],
-            "automargin": True, "exponentformat": "none", "separatethousands": True}
-    layout = go.Layout(
-        template=TEMPLATE,
-        paper_bgcolor=BACKGROUND,
-        plot_bgcolor=BACKGROUND,
-        font=FONT,
-        separators=", ",  # French: decimal comma, thin-space thousands
-        hoverlabel={"bgcolor": BACKGROUND, "font": {"color": PALETTE["text"]},
-                    "bordercolor": PALETTE["muted"]},
-        # plotly.js draws its zoom/select buttons in a pale translucent grey by default
-        modebar={"bgcolor": BACKGROUND, "color": PALETTE["muted"], "activecolor": PALETTE["text"]},
-        xaxis=axes,
-        yaxis=axes,
-    )
-    return json.loads(go.Figure(layout=layout).to_json())["layout"]
-
-
-SHARED_LAYOUT = _shared_layout()
-
-
-def _layout(fig: go.Figure, *, height: int = 360, margin: dict[str, int] | None = None,
-            **kwargs: Any) -> None:
-    """What differs between charts; ``_figure_dict`` adds ``SHARED_LAYOUT`` underneath."""
-    fig.update_layout(height=height, margin=margin or {"l": 10, "r": 20, "t": 30, "b": 50},
-                      **kwargs)
 
 
 def _merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -119,36 +106,33 @@ def _bar_label(name: str, value: str, width: int = 26) -> str:
     return line if len(line) <= width else f"{_wrap(name, width)}<br>({value})"
 
 
-def _figure_dict(fig: go.Figure) -> dict[str, Any]:
-    """Plain JSON types (plotly's encoder handles NumPy values the API might not send), on our
-    shared layout; Plotly's default template (and its low-contrast colours) is dropped."""
-    fig.layout.template = None  # also spares to_json a deep copy of the big default template
-    figure = json.loads(fig.to_json())
-    figure["layout"] = _merged(copy.deepcopy(SHARED_LAYOUT), figure["layout"])  # no shared lists
-    return figure
+def _figure(data: list[dict[str, Any]], *, height: int = 360,
+            margin: dict[str, int] | None = None, **layout: Any) -> dict[str, Any]:
+    """The figure plotly.js draws: ``data`` (each trace names its ``type``, which plotly.js
+    needs) on our shared layout, with what differs between charts merged onto it."""
+    own = {"height": height, "margin": margin or {"l": 10, "r": 20, "t": 30, "b": 50}, **layout}
+    return {"data": data, "layout": _merged(json.loads(_SHARED_LAYOUT_JSON), own)}
 
 
 def score_gauge(*, probability: float, threshold: float, decision: str, chart_id: str = "score") -> Chart:
     """The probability of default as a bar against the refusal threshold."""
     colour = PALETTE["increase"] if decision == decisions.REFUSED else PALETTE["decrease"]
-    fig = go.Figure(
-        go.Indicator(
-            mode="gauge+number",
-            value=round(probability * 100, 1),
-            number={"suffix": " %", "valueformat": ".1f", "font": {"color": PALETTE["text"]}},
-            gauge={
-                "shape": "bullet",
-                "axis": {"range": [0, 100], "ticksuffix": " %", "tickcolor": PALETTE["text"]},
-                "bar": {"color": colour, "thickness": 0.5},
-                "bgcolor": BACKGROUND,
-                "bordercolor": PALETTE["muted"],
-                "threshold": {"line": {"color": PALETTE["threshold"], "width": 4},
-                              "thickness": 1, "value": threshold * 100},
-            },
-            domain={"x": [0.05, 1], "y": [0.2, 1]},
-        )
-    )
-    _layout(fig, height=140, margin={"l": 10, "r": 30, "t": 10, "b": 20})
+    gauge = {
+        "type": "indicator",
+        "mode": "gauge+number",
+        "value": round(probability * 100, 1),
+        "number": {"suffix": " %", "valueformat": ".1f", "font": {"color": PALETTE["text"]}},
+        "gauge": {
+            "shape": "bullet",
+            "axis": {"range": [0, 100], "ticksuffix": " %", "tickcolor": PALETTE["text"]},
+            "bar": {"color": colour, "thickness": 0.5},
+            "bgcolor": BACKGROUND,
+            "bordercolor": PALETTE["muted"],
+            "threshold": {"line": {"color": PALETTE["threshold"], "width": 4},
+                          "thickness": 1, "value": threshold * 100},
+        },
+        "domain": {"x": [0.05, 1], "y": [0.2, 1]},
+    }
     side = "au-dessus du" if probability >= threshold else "en dessous du"
     summary = (
         f"Probabilité de défaut de {formats.percent(probability)}, {side} seuil de refus de "
@@ -166,7 +150,7 @@ def score_gauge(*, probability: float, threshold: float, decision: str, chart_id
             ["Seuil de refus", formats.percent(threshold)],
             ["Décision", f"{decisions.icon(decision)} {decisions.label(decision)}"],
         ],
-        figure=_figure_dict(fig),
+        figure=_figure([gauge], height=140, margin={"l": 10, "r": 30, "t": 10, "b": 20}),
         config={**PLOTLY_CONFIG, "staticPlot": True},
     )
 
@@ -201,22 +185,23 @@ def contributions_chart(*, score: dict[str, Any], chart_id: str = "contributions
         effects.insert(0, f"{'↑ augmentent' if others['contribution'] > 0 else '↓ diminuent'} "
                           "le risque")
         sentences.insert(0, "Toutes les autres variables du modèle, ensemble.")
-    fig = go.Figure(
-        go.Bar(
-            x=points,
-            y=names,
-            orientation="h",
-            marker={"color": colours,
-                    "pattern": {"shape": patterns, "fgcolor": BACKGROUND, "solidity": 0.25}},
-            text=effects,
-            textposition="none",  # the words go in the hover and the arrows in the labels
-            customdata=sentences,
-            hovertemplate="%{customdata}<br>%{text} : %{x:+.1f} points<extra></extra>",
-        )
+    bars = {
+        "type": "bar",
+        "x": points,
+        "y": names,
+        "orientation": "h",
+        "marker": {"color": colours,
+                   "pattern": {"shape": patterns, "fgcolor": BACKGROUND, "solidity": 0.25}},
+        "text": effects,
+        "textposition": "none",  # the words go in the hover and the arrows in the labels
+        "customdata": sentences,
+        "hovertemplate": "%{customdata}<br>%{text} : %{x:+.1f} points<extra></extra>",
+    }
+    figure = _figure(
+        [bars], height=130 + 56 * len(names),
+        xaxis={"title": {"text": "Effet sur le risque (en points)<br>à droite : l'augmente"},
+               "zeroline": True, "zerolinewidth": 2, "ticksuffix": " pt"},
     )
-    _layout(fig, height=130 + 56 * len(names),
-            xaxis_title="Effet sur le risque (en points)<br>à droite : l'augmente")
-    fig.update_xaxes(zeroline=True, zerolinewidth=2, ticksuffix=" pt")
     n_up = sum(raises)
     start, probability = score["base_probability"], score["probability_default"]
     summary = (
@@ -247,7 +232,7 @@ def contributions_chart(*, score: dict[str, Any], chart_id: str = "contributions
         columns=["Facteur", "Valeur du client", "Effet", "Effet en points de probabilité",
                  "Contribution (log-odds)"],
         rows=rows,
-        figure=_figure_dict(fig),
+        figure=figure,
     )
 
 
@@ -276,36 +261,42 @@ def distribution_chart(*, stats: dict[str, Any], chart_id: str = "distribution")
     centres = [(edges[i] + edges[i + 1]) / 2 for i in range(len(counts))]
     widths = [edges[i + 1] - edges[i] for i in range(len(counts))]
     is_client = [i == client_bin for i in range(len(counts))]
-    fig = go.Figure(
-        go.Bar(
-            x=centres,
-            y=counts,
-            width=widths,
-            marker={
-                "color": [PALETTE["client"] if mine else PALETTE["population"] for mine in is_client],
-                "line": {"color": BACKGROUND, "width": 1},
-                "pattern": {"shape": ["x" if mine else "" for mine in is_client],
-                            "fgcolor": BACKGROUND, "solidity": 0.3},
-            },
-            customdata=[_bin_label(edges[i], edges[i + 1], unit) for i in range(len(counts))],
-            hovertemplate="%{customdata}<br>%{y} clients<extra></extra>",
-            name="Clients",
-        )
-    )
+    bars = {
+        "type": "bar",
+        "x": centres,
+        "y": counts,
+        "width": widths,
+        "marker": {
+            "color": [PALETTE["client"] if mine else PALETTE["population"] for mine in is_client],
+            "line": {"color": BACKGROUND, "width": 1},
+            "pattern": {"shape": ["x" if mine else "" for mine in is_client],
+                        "fgcolor": BACKGROUND, "solidity": 0.3},
+        },
+        "customdata": [_bin_label(edges[i], edges[i + 1], unit) for i in range(len(counts))],
+        "hovertemplate": "%{customdata}<br>%{y} clients<extra></extra>",
+        "name": "Clients",
+    }
     group_label = "clients similaires" if stats.get("group") == "similar" else "tous les clients"
+    marks: dict[str, Any] = {}
     if client_value is not None:
-        fig.add_vline(x=client_value, line={"color": PALETTE["text"], "width": 3, "dash": "dash"})
         # the label grows away from the nearer edge of the plot, so that it is never cut off
         on_the_right = client_value > (edges[0] + edges[-1]) / 2
         label = f"Ce client : {formats.value(client_value, unit)}"
-        fig.add_annotation(
-            x=client_value, y=1, yref="paper", yanchor="bottom", showarrow=False,
-            xanchor="right" if on_the_right else "left",
-            text=f"{label} ▼" if on_the_right else f"▼ {label}",
-            font={"color": PALETTE["text"]}, bgcolor=BACKGROUND,
-        )
-    _layout(fig, xaxis_title=_axis_title(stats),
-            yaxis_title="Nombre de clients", bargap=0.05, dragmode="zoom")
+        marks = {
+            # a vertical line across the plot's height (what Plotly's add_vline draws)
+            "shapes": [{"type": "line", "x0": client_value, "x1": client_value, "xref": "x",
+                        "y0": 0, "y1": 1, "yref": "y domain",
+                        "line": {"color": PALETTE["text"], "width": 3, "dash": "dash"}}],
+            "annotations": [{
+                "x": client_value, "y": 1, "yref": "paper", "yanchor": "bottom",
+                "showarrow": False, "xanchor": "right" if on_the_right else "left",
+                "text": f"{label} ▼" if on_the_right else f"▼ {label}",
+                "font": {"color": PALETTE["text"]}, "bgcolor": BACKGROUND,
+            }],
+        }
+    figure = _figure([bars], xaxis={"title": {"text": _axis_title(stats)}},
+                     yaxis={"title": {"text": "Nombre de clients"}}, bargap=0.05, dragmode="zoom",
+                     **marks)
     quantiles = stats.get("quantiles") or {}
     summary = (
         f"Répartition de « {stats['label']} » chez {group_label} "
@@ -333,7 +324,7 @@ def distribution_chart(*, stats: dict[str, Any], chart_id: str = "distribution")
         aria_label="Histogramme. " + summary,
         columns=["Intervalle", "Nombre de clients", "Position du client"],
         rows=rows,
-        figure=_figure_dict(fig),
+        figure=figure,
     )
 
 
@@ -341,42 +332,40 @@ def scatter_chart(*, scatter: dict[str, Any], chart_id: str = "scatter") -> Char
     """Two features, one point per client: granted as open circles, refused as crosses, this
     client as a large labelled star (shape and label, not only colour)."""
     x_meta, y_meta = scatter["x"], scatter["y"]
-    fig = go.Figure()
+    traces: list[dict[str, Any]] = []
     counts: dict[str, int] = {}
     for decision, (colour, symbol, _) in DECISION_STYLE.items():
         points = [p for p in scatter["points"] if p.get("decision") == decision]
         counts[decision] = len(points)
-        fig.add_trace(
-            go.Scattergl(
-                x=[p["x"] for p in points],
-                y=[p["y"] for p in points],
-                mode="markers",
-                name=f"{decisions.icon(decision)} {decisions.label(decision)}",
-                marker={"color": colour, "symbol": symbol, "size": 8, "line": {"width": 1.5}},
-                customdata=[p["client_id"] for p in points],
-                hovertemplate=(f"Client %{{customdata}} — {decisions.label(decision).lower()}<br>"
-                               f"{x_meta['label']} : %{{x}}<br>{y_meta['label']} : %{{y}}<extra></extra>"),
-            )
-        )
+        traces.append({
+            "type": "scattergl",
+            "x": [p["x"] for p in points],
+            "y": [p["y"] for p in points],
+            "mode": "markers",
+            "name": f"{decisions.icon(decision)} {decisions.label(decision)}",
+            "marker": {"color": colour, "symbol": symbol, "size": 8, "line": {"width": 1.5}},
+            "customdata": [p["client_id"] for p in points],
+            "hovertemplate": (f"Client %{{customdata}} — {decisions.label(decision).lower()}<br>"
+                              f"{x_meta['label']} : %{{x}}<br>{y_meta['label']} : %{{y}}<extra></extra>"),
+        })
     client = scatter.get("client") or {}
     if client.get("x") is not None and client.get("y") is not None:
-        fig.add_trace(
-            go.Scatter(
-                x=[client["x"]], y=[client["y"]],
-                mode="markers+text",
-                name="★ Ce client",
-                marker={"color": PALETTE["client"], "symbol": "star", "size": 20,
-                        "line": {"color": PALETTE["text"], "width": 1.5}},
-                text=["Ce client"], textposition="top center",
-                textfont={"color": PALETTE["text"], "size": 15},
-                hovertemplate=(f"Ce client<br>{x_meta['label']} : %{{x}}<br>"
-                               f"{y_meta['label']} : %{{y}}<extra></extra>"),
-            )
-        )
-    _layout(
-        fig, height=440, dragmode="select",
-        xaxis_title=_axis_title(x_meta),
-        yaxis_title=_axis_title(y_meta),
+        traces.append({
+            "type": "scatter",
+            "x": [client["x"]], "y": [client["y"]],
+            "mode": "markers+text",
+            "name": "★ Ce client",
+            "marker": {"color": PALETTE["client"], "symbol": "star", "size": 20,
+                       "line": {"color": PALETTE["text"], "width": 1.5}},
+            "text": ["Ce client"], "textposition": "top center",
+            "textfont": {"color": PALETTE["text"], "size": 15},
+            "hovertemplate": (f"Ce client<br>{x_meta['label']} : %{{x}}<br>"
+                              f"{y_meta['label']} : %{{y}}<extra></extra>"),
+        })
+    figure = _figure(
+        traces, height=440, dragmode="select",
+        xaxis={"title": {"text": _axis_title(x_meta)}},
+        yaxis={"title": {"text": _axis_title(y_meta)}},
         legend={"orientation": "h", "y": -0.25, "font": {"color": PALETTE["text"]}},
         margin={"l": 10, "r": 20, "t": 30, "b": 90},
     )
@@ -401,5 +390,5 @@ def scatter_chart(*, scatter: dict[str, Any], chart_id: str = "scatter") -> Char
         aria_label="Nuage de points. " + summary,
         columns=["Client", x_meta["label"], y_meta["label"], "Décision"],
         rows=rows,
-        figure=_figure_dict(fig),
+        figure=figure,
     )

@@ -2,8 +2,11 @@
 contrast of the palette against the background (1.4.3)."""
 from __future__ import annotations
 
+import json
 import re
 
+import plotly.basedatatypes
+import plotly.graph_objects as go
 import pytest
 from django.template.loader import render_to_string
 from django.utils.html import escape
@@ -52,6 +55,65 @@ def _all_charts() -> list[charts.Chart]:
     ]
 
 
+def _edge_charts() -> list[charts.Chart]:
+    """What the API may also answer: a granted client, no other factors, no client value, no
+    client point and no points at all."""
+    granted = fakes.score(probability=0.05)
+    return [
+        charts.score_gauge(probability=0.05, threshold=fakes.THRESHOLD, decision="accordé",
+                           chart_id="score-granted"),
+        charts.contributions_chart(score={**granted, "other_factors": {
+            **granted["other_factors"], "count": 0}}, chart_id="contributions-granted"),
+        charts.distribution_chart(stats={**fakes.stats(group="similar"), "client_value": None},
+                                  chart_id="distribution-no-client"),
+        charts.scatter_chart(scatter={**fakes.scatter(n=0), "client": None},
+                             chart_id="scatter-empty"),
+    ]
+
+
+def test_builders_write_plain_json_without_plotly_at_request_time(monkeypatch):
+    """The figures are written as the JSON plotly.js reads: building them with
+    plotly.graph_objects (validators, template copies) took milliseconds per chart."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("plotly.graph_objects used while building a chart")
+
+    monkeypatch.setattr(plotly.basedatatypes.BaseFigure, "__init__", refuse)
+    monkeypatch.setattr(plotly.basedatatypes.BasePlotlyType, "__init__", refuse)
+    with pytest.raises(AssertionError):
+        go.Bar()  # the trap works
+    for chart in _all_charts() + _edge_charts():
+        assert json.loads(json.dumps(chart.spec)) == chart.spec  # JSON types only (no tuples)
+        assert all(trace["type"] for trace in chart.figure["data"])  # plotly.js needs it
+
+
+@pytest.mark.parametrize("chart", _all_charts() + _edge_charts(), ids=lambda c: c.chart_id)
+def test_plotly_accepts_every_figure_unchanged(chart):
+    """Written by hand, the figures still pass Plotly's own checks (the installed plotly, whose
+    plotly.min.js the portal serves): an unknown key or a bad value raises, and Plotly would
+    add, drop or change nothing."""
+    assert json.loads(go.Figure(chart.figure).to_json()) == chart.figure
+
+
+@pytest.mark.parametrize("chart", _all_charts() + _edge_charts(), ids=lambda c: c.chart_id)
+def test_every_figure_is_drawn_on_the_shared_layout(chart):
+    layout = chart.figure["layout"]
+    for key, value in charts.SHARED_LAYOUT.items():
+        if key in ("xaxis", "yaxis"):  # the chart's own axis settings are merged onto ours
+            assert layout[key].items() >= value.items()
+        else:
+            assert layout[key] == value
+    assert layout["template"]["layout"]["colorway"] is not charts.TEMPLATE["layout"]["colorway"]
+
+
+def test_figures_share_no_list_or_dict():
+    first, second = (charts.score_gauge(probability=0.2, threshold=0.09, decision="refusé")
+                     for _ in range(2))
+    first.figure["layout"]["template"]["layout"]["colorway"].append("#000000")
+    first.figure["layout"]["xaxis"]["gridcolor"] = "#000000"
+    assert second.figure["layout"] == charts.SHARED_LAYOUT | {
+        "height": 140, "margin": {"l": 10, "r": 30, "t": 10, "b": 20}}
+
+
 @pytest.mark.parametrize("chart", _all_charts(), ids=lambda c: c.chart_id)
 def test_every_colour_drawn_on_a_chart_is_checked(chart):
     """No colour sneaks into a figure outside the checked palette (gridlines and the white
@@ -97,6 +159,7 @@ def test_summaries_describe_the_data():
 
 def test_scatter_distinguishes_by_shape_and_label_not_only_colour():
     figure = charts.scatter_chart(scatter=fakes.scatter()).figure
+    assert [trace["type"] for trace in figure["data"]] == ["scattergl", "scattergl", "scatter"]
     symbols = [trace["marker"]["symbol"] for trace in figure["data"]]
     assert len(set(symbols)) == len(symbols) == 3  # granted, refused, this client
     client_trace = figure["data"][-1]
@@ -158,7 +221,13 @@ def test_client_label_grows_away_from_the_nearer_edge(client_value, anchor):
 
 def test_distribution_marks_the_client_with_a_line_label_and_pattern():
     figure = charts.distribution_chart(stats=fakes.stats()).figure
-    assert any(shape["line"]["dash"] == "dash" for shape in figure["layout"]["shapes"])
+    (line,) = figure["layout"]["shapes"]
+    assert line["type"] == "line" and line["line"]["dash"] == "dash"
+    assert line["x0"] == line["x1"] == 25.9 and line["yref"] == "y domain"  # the plot's height
+    assert (line["y0"], line["y1"]) == (0, 1)
+    bar = figure["data"][0]
+    assert bar["type"] == "bar" and bar["x"] == [25.0, 35.0, 45.0, 55.0, 65.0]
+    assert bar["y"] == [800, 1500, 1400, 900, 400] and bar["width"] == [10.0] * 5
     assert "Ce client" in figure["layout"]["annotations"][0]["text"]
     assert figure["data"][0]["marker"]["pattern"]["shape"].count("x") == 1
 
@@ -181,6 +250,18 @@ def test_gauge_gives_probability_threshold_and_decision_in_words():
     granted = charts.score_gauge(probability=0.05, threshold=0.09, decision="accordé")
     assert "en dessous du seuil" in granted.summary
     assert ["Décision", "✔ Crédit accordé"] in granted.rows
+    assert chart.config["staticPlot"] is True and "staticPlot" not in charts.PLOTLY_CONFIG
+
+
+def test_gauge_draws_the_probability_against_the_threshold_line():
+    (gauge,) = charts.score_gauge(probability=0.234, threshold=0.09, decision="refusé").figure["data"]
+    assert gauge["type"] == "indicator" and gauge["mode"] == "gauge+number"
+    assert gauge["value"] == 23.4 and gauge["number"]["suffix"] == " %"
+    assert gauge["gauge"]["threshold"]["value"] == pytest.approx(9.0)
+    assert gauge["gauge"]["axis"]["range"] == [0, 100]
+    assert gauge["gauge"]["bar"]["color"] == charts.PALETTE["increase"]
+    granted = charts.score_gauge(probability=0.05, threshold=0.09, decision="accordé")
+    assert granted.figure["data"][0]["gauge"]["bar"]["color"] == charts.PALETTE["decrease"]
 
 
 @pytest.mark.parametrize("chart", _all_charts(), ids=lambda c: c.chart_id)
