@@ -1,8 +1,9 @@
 """Benchmark of the advisor portal (issue 14 #4): the client page under load with the scoring
 API live, both apps as deployed (``bin/web``, production settings, gunicorn.conf.py's
 recycling: the API as in bench/api.py, the portal every 400 ± 200 pages), on PostgreSQL when
-here. wrk at 20 connections for 120 s, logged in as the demo advisor; the client page costs three API calls (client, score, the advisor's decisions), a
-fourth for a refused client (the recourse), plus two Plotly figures. Goals: p95 ≤ 200 ms, no
+here. wrk at 20 connections for 120 s, logged in as the demo advisor; the client page costs
+three API calls (client, score, the advisor's decisions), a fourth for a refused client (the
+recourse), plus two Plotly figures. Goals: p95 ≤ 200 ms, no
 request over 1 s, 0 errors. Shorter: ``BENCH_PORTAL_SECONDS=20 python -m bench.run portal``.
 
 The helpers above ``main`` (a server under plain gunicorn, the advisor's login) also serve the
