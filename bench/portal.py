@@ -3,8 +3,8 @@ API live, both apps as deployed (``bin/web``, production settings, gunicorn.conf
 recycling: the API as in bench/api.py, the portal every 400 ± 200 pages), on PostgreSQL when
 here. wrk at 20 connections for 120 s, logged in as the demo advisor; the client page costs
 three API calls (client, score, the advisor's decisions), a fourth for a refused client (the
-recourse), plus two Plotly figures. Goals: p95 ≤ 200 ms, no
-request over 1 s, 0 errors. Shorter: ``BENCH_PORTAL_SECONDS=20 python -m bench.run portal``.
+recourse), plus two Plotly figures. Goals: p95 ≤ 200 ms, no request over 1 s, 0 errors.
+Shorter: ``BENCH_PORTAL_SECONDS=20 python -m bench.run portal``.
 
 The helpers above ``main`` (a server under plain gunicorn, the advisor's login) also serve the
 end-to-end tests.
@@ -198,7 +198,8 @@ def main(out_dir: Path) -> dict:
     met = {"p95_ms": page["p95_ms"] <= TARGET_MS, "over_1s": page["over_1s"] == 0,
            "errors": page["errors"] == 0}
     return {"command": "bin/web (Procfile) for both apps, unchanged", "connections": 20,
-            "seconds": seconds, "database": store, "recycling": {"portal": recycling, "api": API_RECYCLING},
+            "seconds": seconds, "database": store,
+            "recycling": {"portal": recycling, "api": API_RECYCLING},
             "cache_api": "redis" if "REDIS_URL" in api_env else "locmem (per worker)", "client_page": page,
             "ceiling_login_page": {k: ceiling[k] for k in ("rps", "p50_ms", "p95_ms", "errors")},
             "ratios": {"client_page_to_login_page_rps": round(page["rps"] / ceiling["rps"], 3)

@@ -50,41 +50,42 @@ class CachedTokenAuthentication(TokenAuthentication):
         ttl = getattr(settings, "API_TOKEN_CACHE_SECONDS", 60)
         if not ttl:
             return super().authenticate_credentials(key)
-        verified = _verified.pop(cache_key(key), None)
+        hashed = cache_key(key)
+        verified = _verified.get(hashed)
         if verified and verified[2] > time.monotonic():
             try:
-                if self._still_shared(key, verified[0]):
-                    _verified[cache_key(key)] = verified
+                if self._still_shared(hashed, verified[0]):
                     return verified[:2]
             except Exception as error:  # noqa: BLE001 (cache down: read the token table)
                 logger.warning("token cache unavailable: %s", error)
                 return super().authenticate_credentials(key)
+        _verified.pop(hashed, None)
         try:
-            remembered = cache.get(cache_key(key))
+            remembered = cache.get(hashed)
         except Exception as error:  # noqa: BLE001 (cache down: read the token table)
             logger.warning("token cache unavailable: %s", error)
             return super().authenticate_credentials(key)
         if remembered is None:
             remembered = super().authenticate_credentials(key)
             try:
-                cache.set(cache_key(key), remembered, timeout=ttl)
+                cache.set(hashed, remembered, timeout=ttl)
             except Exception as error:  # noqa: BLE001
                 logger.warning("token cache unavailable: %s", error)
                 return remembered
-        if redis_client(cache, cache_key(key))[0] is not None:  # shared: keep it here too
+        if redis_client(cache, hashed)[0] is not None:  # shared: keep it here too
             if len(_verified) >= MAX_VERIFIED:
                 _verified.clear()
-            _verified[cache_key(key)] = (*remembered, time.monotonic() + ttl)
+            _verified[hashed] = (*remembered, time.monotonic() + ttl)
         return remembered
 
-    def _still_shared(self, key: str, user: Any) -> bool:
-        """Whether the shared entry of this token still exists (deleted when the token is),
-        with the rate limit's counts in the same round trip."""
-        client, shared = redis_client(cache, cache_key(key))
+    def _still_shared(self, hashed: str, user: Any) -> bool:
+        """Whether the shared entry ``hashed`` of this token still exists (deleted when the
+        token is), with the rate limit's counts in the same round trip."""
+        client, shared = redis_client(cache, hashed)
         if client is None:
             return False
         pipeline = client.pipeline(transaction=False)
-        pipeline.exists(shared.make_and_validate_key(cache_key(key)))
+        pipeline.exists(shared.make_and_validate_key(hashed))
         request = getattr(self, "request", None)
         keep = queue_counts(pipeline, shared, request, user) if request is not None else None
         replies = pipeline.execute()

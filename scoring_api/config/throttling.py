@@ -62,24 +62,23 @@ class SlidingWindowUserRateThrottle(UserRateThrottle):
             return None
         key = self.cache_format % {"scope": self.scope, "ident": user.pk}
         now = self.timer()
-        current, previous = (cache.make_and_validate_key(k) for k in self._keys(key, now))
+        self._queue(pipeline, cache, *self._keys(key, now))
+        return key, now
+
+    def _queue(self, pipeline, cache, current_key: str, previous_key: str) -> None:  # noqa: ANN001
+        """The count's three commands (INCR, EXPIRE NX, GET); ``_replies`` reads them."""
+        current, previous = (cache.make_and_validate_key(k) for k in (current_key, previous_key))
         pipeline.incr(current)
         pipeline.expire(current, int(2 * self.duration), nx=True)
         pipeline.get(previous)
-        return key, now
 
     def _count(self, current_key: str, previous_key: str) -> tuple[int, int]:
         """(this request's place in the current window, count of the previous window)."""
         client, cache = redis_client(self.cache, current_key)
-        if client is not None:  # Redis: one round trip (INCR, EXPIRE NX, GET)
-            current, previous = (cache.make_and_validate_key(k)
-                                 for k in (current_key, previous_key))
+        if client is not None:  # Redis: one round trip
             pipeline = client.pipeline(transaction=False)
-            pipeline.incr(current)
-            pipeline.expire(current, int(2 * self.duration), nx=True)
-            pipeline.get(previous)
-            count, _, before = pipeline.execute()
-            return int(count), int(before or 0)
+            self._queue(pipeline, cache, current_key, previous_key)
+            return _replies(pipeline.execute())
         self.cache.add(current_key, 0, timeout=2 * self.duration)  # no-op when it exists
         return self.cache.incr(current_key), self.cache.get(previous_key, 0)
 
@@ -107,10 +106,16 @@ def queue_counts(pipeline, cache, request, user) -> Callable[[list], None]:  # n
     queued = [q for q in (t.queue(pipeline, cache, user) for t in throttles) if q]
 
     def keep(replies: list) -> None:
-        counted = {key: (now, int(replies[3 * i]), int(replies[3 * i + 2] or 0))
+        counted = {key: (now, *_replies(replies[3 * i: 3 * i + 3]))
                    for i, (key, now) in enumerate(queued)}
         setattr(request._request, COUNTED, counted)  # noqa: SLF001
     return keep
+
+
+def _replies(replies: list) -> tuple[int, int]:
+    """(count, previous count) from the replies to one ``_queue``."""
+    count, _, before = replies
+    return int(count), int(before or 0)
 
 
 def _counted(request) -> dict:  # noqa: ANN001 (DRF's Request)
