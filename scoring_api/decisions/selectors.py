@@ -34,10 +34,12 @@ def decision_history(*, client_id: int) -> dict[str, Any]:
     (404 for a client the API does not know)."""
     _, population = current()
     known_client(population, client_id)
-    records = AdvisorDecision.objects.filter(client_id=client_id).order_by("-created_at", "-id")
-    in_force = decision_current(client_id=client_id)
-    history = [decision_json(r, current=in_force is not None and r.pk == in_force.pk)
-               for r in records]
+    records = list(AdvisorDecision.objects.filter(client_id=client_id)
+                   .order_by("-created_at", "-id"))
+    # the record in force, as ``decision_current`` finds it, from the same rows: one query
+    superseded = {record.supersedes_id for record in records}
+    in_force = next((record for record in records if record.pk not in superseded), None)
+    history = [decision_json(r, current=r is in_force) for r in records]
     answer: dict[str, Any] = {"client_id": client_id, "history": history}
     if in_force is not None:
         answer["current"] = next(entry for entry in history if entry["current"])

@@ -85,6 +85,23 @@ def test_a_new_record_supersedes_the_previous_one(api, clients_frame):
     assert api.get(f"/clients/{other}/decisions").json() == {"client_id": other, "history": []}
 
 
+def test_the_history_finds_the_record_in_force_in_its_one_query(api, clients_frame,
+                                                                django_assert_num_queries):
+    from scoring_api.decisions.selectors import decision_current, decision_history
+
+    client_id = _client(clients_frame, 13)
+    model_decision = api.get(f"/score/{client_id}").json()["decision"]
+    ids = [_post(api, client_id, final_decision=decision, advisor=advisor,
+                 **({} if decision == model_decision else
+                    {"reason_code": "other", "comment": "Garant présenté."})).json()["id"]
+           for decision, advisor in ((model_decision, "a"), (OTHER[model_decision], "b"),
+                                     (model_decision, "c"))]
+    with django_assert_num_queries(1):
+        history = decision_history(client_id=client_id)
+    assert history["current"]["id"] == decision_current(client_id=client_id).pk == ids[-1]
+    assert [entry["current"] for entry in history["history"]] == [True, False, False]
+
+
 def test_records_are_never_edited_nor_deleted(api, clients_frame):
     client_id = _client(clients_frame)
     model_decision = api.get(f"/score/{client_id}").json()["decision"]
