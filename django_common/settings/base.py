@@ -9,14 +9,19 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 env = environ.Env()
+# Django's PostgreSQL backend, checking a kept connection without a round trip (its docstring)
+POSTGRESQL_ENGINE = "django_common.db.postgresql"
 
 
 def database(default_name: str) -> dict:
     """``DATABASE_URL`` (PostgreSQL in production), else the SQLite file ``db/<name>.sqlite3``;
-    connections kept between requests and checked before reuse."""
+    connections kept between requests and checked before reuse (on PostgreSQL without a round
+    trip: django_common/db/postgresql/base.py)."""
     config = env.db("DATABASE_URL", default=f"sqlite:///{PROJECT_ROOT / 'db' / f'{default_name}.sqlite3'}")
     config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     config["CONN_HEALTH_CHECKS"] = True
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        config["ENGINE"] = POSTGRESQL_ENGINE
     if config["ENGINE"] == "django.db.backends.sqlite3" and config["NAME"] not in ("", ":memory:"):
         # SQLite cannot create the folder of its file: without this, migrate fails on a fresh clone
         Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)

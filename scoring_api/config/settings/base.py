@@ -4,7 +4,7 @@ monitoring). Values come from the environment; docs/deployment.md lists each var
 from pathlib import Path
 
 from django_common.settings.base import *  # noqa: F403
-from django_common.settings.base import DJANGO_APPS, MIDDLEWARE, database, env
+from django_common.settings.base import DJANGO_APPS, MIDDLEWARE, POSTGRESQL_ENGINE, database, env
 from ml.config import settings as ml_settings
 
 # DATABASES: SQLite embedded by default, PostgreSQL with DATABASE_URL
@@ -17,7 +17,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update({
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE", "timeout": 20})
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+elif DATABASES["default"]["ENGINE"] == POSTGRESQL_ENGINE:
     # The same durability as SQLite's WAL + synchronous=NORMAL above: a commit returns before
     # its WAL record is flushed to disk, so a crash of the database *server* may lose the last
     # fraction of a second of events (never corrupts, never loses one on a web-worker crash).

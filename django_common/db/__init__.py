@@ -1,0 +1,1 @@
+"""Database backends of both projects (``DATABASES`` in django_common.settings.base)."""
