@@ -124,6 +124,10 @@ def _session(config: ApiConfig) -> requests.Session:
         respect_retry_after_header=False,
     )
     session = requests.Session()
+    # no proxy, .netrc or CA bundle from the environment: the API's address and token are the
+    # settings' (and requests would look them up again on every call: measured 3 % of the
+    # portal's worker time on the client page)
+    session.trust_env = False
     adapter = HTTPAdapter(max_retries=retry, pool_connections=4, pool_maxsize=16)
     session.mount("http://", adapter)
     session.mount("https://", adapter)

@@ -277,6 +277,22 @@ def test_slow_api_times_out_with_a_french_503(advisor_client, settings):
     assert "ne répond pas assez vite" in response.content.decode()
 
 
+def test_the_api_is_called_directly_whatever_proxy_the_environment_names(advisor_client, settings,
+                                                                       monkeypatch):
+    """The API's address is the setting's: a proxy in the environment is not used (and not
+    looked up on every call)."""
+    from tests.portal.stub_api import stub_api
+
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")  # nothing listens there
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with stub_api() as url:
+        settings.SCORING_API_URL = url
+        response = advisor_client.get(reverse("clients:detail", args=[CID]))
+    assert response.status_code == 200
+
+
 def test_token_is_sent(advisor_client, fake_api, settings):
     advisor_client.get(reverse("clients:search"))
     assert fake_api.calls[0].request.headers["Authorization"] == f"Token {settings.SCORING_API_TOKEN}"
