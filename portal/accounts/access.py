@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
+from portal.accounts.backends import IN_ADVISOR_GROUP
 from portal.accounts.models import AuditEntry
 from portal.accounts.services import ADVISOR_GROUP, audit_record
 from portal.clients.errors import error_page
@@ -23,7 +24,10 @@ def is_advisor(user: AbstractBaseUser | AnonymousUser) -> bool:
     """An active, logged-in member of the advisor group, or a holder of the permission."""
     if not (user.is_authenticated and user.is_active):
         return False
-    return user.groups.filter(name=ADVISOR_GROUP).exists() or user.has_perm(CLIENT_DATA_PERMISSION)
+    in_group = getattr(user, IN_ADVISOR_GROUP, None)  # read with the user (backends.py)
+    if in_group is None:
+        in_group = user.groups.filter(name=ADVISOR_GROUP).exists()
+    return in_group or user.has_perm(CLIENT_DATA_PERMISSION)
 
 
 def no_store(response: HttpResponse) -> HttpResponse:

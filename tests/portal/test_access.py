@@ -96,3 +96,27 @@ def test_searches_are_in_the_audit_log(advisor_client, fake_api, advisor):
     assert entry.user == advisor and entry.client_id is None
     assert entry.details["filters"]["sex"] == "F" and entry.details["page"] == 2
     assert entry.details["results"] == fakes.clients_page()["count"]
+
+
+def test_an_advisor_costs_no_query_beyond_loading_the_user(advisor_client, advisor,
+                                                            django_assert_num_queries):
+    """The advisor group is read in the user's own query (portal/accounts/backends.py)."""
+    from django.contrib import auth
+    from django.test import RequestFactory
+
+    from portal.accounts.access import is_advisor
+
+    request = RequestFactory().get("/")
+    request.session = advisor_client.session
+    with django_assert_num_queries(2):  # the session, the user with its group
+        user = auth.get_user(request)
+    with django_assert_num_queries(0):
+        assert is_advisor(user) is True
+
+
+def test_leaving_the_advisor_group_closes_the_pages_at_the_next_request(advisor_client, advisor,
+                                                                         fake_api):
+    url = reverse("clients:detail", args=[CID])
+    assert advisor_client.get(url).status_code == 200
+    advisor.groups.clear()
+    assert advisor_client.get(url).status_code == 403

@@ -2,7 +2,14 @@
 (``django_common.settings.base``), then the portal's own (login and lock-out, pages, the scoring
 API it calls). Values come from the environment; docs/deployment.md lists each variable."""
 from django_common.settings.base import *  # noqa: F403
-from django_common.settings.base import DJANGO_APPS, MIDDLEWARE, PROJECT_ROOT, database, env
+from django_common.settings.base import (
+    AUTHENTICATION_BACKENDS,
+    DJANGO_APPS,
+    MIDDLEWARE,
+    PROJECT_ROOT,
+    database,
+    env,
+)
 
 # DATABASES
 # ------------------------------------------------------------------------------
@@ -71,6 +78,10 @@ STORAGES = {
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/ref/settings/#csrf-failure-view
 CSRF_FAILURE_VIEW = "portal.clients.errors.csrf_failure"
+# Django's ModelBackend, reading the advisor group with the user (portal/accounts/backends.py)
+AUTHENTICATION_BACKENDS = [
+    "portal.accounts.backends.AdvisorGroupBackend" if path.endswith(".ModelBackend") else path
+    for path in AUTHENTICATION_BACKENDS]
 
 # DJANGO-AXES (shared settings in django_common/settings/base.py): the portal's French page
 # ------------------------------------------------------------------------------
