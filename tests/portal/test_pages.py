@@ -35,3 +35,25 @@ def test_a_page_past_the_last_shows_the_last_page(advisor_client, fake_api):
     assert last.status_code == 200
     assert "Recherche de clients (page 7)" in html and "Service de scoring en erreur" not in html
 
+
+
+def test_the_form_widgets_are_the_html_django_templates_would_write(db):
+    """FORM_RENDERER (Jinja2, for speed) writes the widgets of Django's own templates: the same
+    tags and attributes, only the blank space and the apostrophe's entity differ."""
+    import re
+    import uuid
+
+    from django.forms.renderers import DjangoTemplates, get_default_renderer
+
+    from portal.clients.forms import DecisionForm, SimulationForm
+
+    def widgets(renderer) -> str:
+        forms = [SimulationForm(initial=SimulationForm.initial_for(fakes.client()),
+                                renderer=renderer),
+                 DecisionForm(model_decision="refusé", renderer=renderer,
+                              initial={"model_version": "3", "request_id": uuid.UUID(int=1)})]
+        html = "".join(str(field) for form in forms for field in form)
+        return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html.replace("&#39;", "&#x27;")))
+
+    assert type(get_default_renderer()).__name__ == "Jinja2"
+    assert widgets(get_default_renderer()) == widgets(DjangoTemplates())

