@@ -83,8 +83,10 @@ def _phase(server: web.Deployed, paths: list[str], headers: dict[str, str], *, s
            workdir: Path, name: str, database_url: str) -> dict:
     before = event_count(database_url)
     server.log.mark()
+    meter = web.CpuMeter(server=server)
     result = web.wrk(server.url, paths, headers, connections=50, seconds=seconds,
                      workdir=workdir, name=name)
+    result["cpu_ms_per_request"] = meter.per_request(result["requests"])
     time.sleep(2)  # the requests still in flight when wrk stopped: answered and logged
     result["events_stored"] = event_count(database_url) - before
     result["restarts"] = server.log.since_mark()
@@ -157,6 +159,11 @@ def main(out_dir: Path) -> dict:
         "ratios": {"score_to_ping_rps": round(ratio, 3) if ratio else None,
                    "score_p99_to_ping_p99": round(score["p99_ms"] / ping["p99_ms"], 2)
                    if ping["p99_ms"] else None,
+                   # CPU of the server alone per request (PostgreSQL, Redis and wrk are other
+                   # machines on Heroku): the throughput ratio of a dyno whose cores it fills
+                   "server_cpu_ping_to_score": round(
+                       ping["cpu_ms_per_request"]["server"] / score["cpu_ms_per_request"]["server"],
+                       3) if score["cpu_ms_per_request"]["server"] else None,
                    "score_rps_to_raw_model_calls": round(
                        score["rps"] / result["raw_model_call"]["calls_per_s_one_thread"], 3)},
         "restarts_total": sum(phase["restarts"]["workers_booted"] for phase in (ping, score)),

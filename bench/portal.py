@@ -188,8 +188,10 @@ def main(out_dir: Path) -> dict:
                               workdir=workdir, name="portal-ceiling")
             portal.log.mark()
             api.log.mark()
+            meter = web.CpuMeter(portal=portal, api=api)
             page = web.wrk(portal.url, paths, headers, connections=20, seconds=seconds,
                            workdir=workdir, name="portal")
+            page["cpu_ms_per_page"] = meter.per_request(page["requests"])
             page["restarts_portal"] = portal.log.since_mark("/clients/")
             page["restarts_api"] = api.log.since_mark()
             page["memory_portal"] = portal.memory_mb()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 import time
 
@@ -20,12 +21,14 @@ def main(argv: list[str]) -> int:
     for name in names:
         print(f"\n==> benchmark {name}", flush=True)
         started = time.perf_counter()
+        load_before = [round(x, 2) for x in os.getloadavg()]  # other work on a shared machine
         try:
             result = importlib.import_module(f"bench.{name}").main(out_dir)
         except Exception as error:  # a failed benchmark is reported, the others still run
             failures += 1
             result = {"error": f"{type(error).__name__}: {error}"}
         result["bench_wall_s"] = round(time.perf_counter() - started, 1)
+        result["load_average_before_1_5_15_min"] = load_before
         (out_dir / f"{name}.json").write_text(json.dumps(result, indent=2, default=str))
         print(json.dumps(result, indent=2, default=str))
     lines = ["# Benchmark results", ""]

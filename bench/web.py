@@ -180,6 +180,62 @@ class Deployed:
                 "server_pss_total_mb": round(pss, 1)}
 
 
+def _tree_cpu_s(root: psutil.Process) -> float:
+    """CPU seconds of ``root``, of its live children and of the children it has reaped (a
+    recycled worker's time stays counted, in its master's ``children_*``)."""
+    total = 0.0
+    for process in (root, *root.children()):
+        try:
+            times = process.cpu_times()
+        except psutil.Error:  # ended meanwhile: its master counts it once reaped
+            continue
+        total += times.user + times.system
+        if process is root:
+            total += times.children_user + times.children_system
+    return total
+
+
+def _service(name: str) -> psutil.Process | None:
+    """The first process of a local service (``postgres``'s postmaster, ``redis-server``)."""
+    for process in psutil.process_iter(["name", "ppid"]):
+        if process.info["name"] == name:
+            try:
+                parent = psutil.Process(process.info["ppid"]).name()
+            except psutil.Error:
+                parent = ""
+            if parent != name:
+                return process
+    return None
+
+
+class CpuMeter:
+    """CPU time by role over one load run: each server (its master and workers), PostgreSQL and
+    Redis when they run here, the load generator (wrk, this process's child) and the whole
+    machine. On Heroku the database and Redis are other machines: a dyno pays only its server's
+    share (``per_request``'s ``server``)."""
+
+    def __init__(self, **servers: Deployed) -> None:
+        self.roots = {name: psutil.Process(server.process.pid) for name, server in servers.items()}
+        for name in ("postgres", "redis-server"):
+            if (service := _service(name)) is not None:
+                self.roots[name.removesuffix("-server")] = service
+        self.start = self._read()
+
+    def _read(self) -> dict[str, float]:
+        readings = {name: _tree_cpu_s(root) for name, root in self.roots.items()}
+        children = os.times()
+        readings["load_generator"] = children.children_user + children.children_system
+        machine = psutil.cpu_times()
+        readings["machine"] = sum(machine) - machine.idle - getattr(machine, "iowait", 0.0)
+        return readings
+
+    def per_request(self, requests_done: int) -> dict[str, float]:
+        """Milliseconds of CPU per request since the meter started, by role."""
+        end = self._read()
+        return {name: round((end[name] - self.start[name]) / max(requests_done, 1) * 1000, 3)
+                for name in end}
+
+
 def production_env(project: str, port: int, database_url: str, **extra: str) -> dict[str, str]:
     """A dyno's environment for ``project`` on this machine: production settings, plain HTTP on
     127.0.0.1 (as `make prod`), a random secret."""
