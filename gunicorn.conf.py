@@ -8,6 +8,8 @@ Recycling without stalls (docs/deployment.md, "Workers and recycling"):
   loaded there too, before any worker is forked: every worker, including one that replaces a
   recycled worker, starts with them in shared copy-on-write pages and answers at once (only
   the one-application query is compiled in the new worker, ~1 s, before it accepts a request);
+  for the portal, the French catalogues, every page template and the form widgets are compiled
+  there (``portal/config/preload.py``), so a new portal worker's first page is not slower;
 - a worker whose private memory grew by more than ``WEB_MEMORY_GROWTH_MB`` since it started
   finishes its request and is replaced (the guard against leaks); the request-count limit of
   ``bin/web`` is large and staggered so two workers never restart together.
@@ -50,6 +52,10 @@ def when_ready(server) -> None:  # noqa: ANN001 (gunicorn's hook signature)
         from scoring_api.scoring.preload import load_in_master
 
         load_in_master(server.log)
+    elif PROJECT == "portal":
+        from portal.config.preload import warm_in_master
+
+        warm_in_master(server.log)
     from django.db import connections
 
     connections.close_all()  # never share a database socket with the workers
