@@ -168,6 +168,26 @@ def _api_deployed(d: dict[str, Any]) -> list[str]:
             f"{_plural(kills.get('orphan_events'), 'orphelin')} (enregistré, appelant en erreur), "
             f"{_plural(kills.get('socket_errors'), 'erreur')} côté client, maximum "
             f"{number(kills.get('max_ms'), 0)} ms")
+    ping_cpu, score_cpu = ping.get("cpu_ms_per_request") or {}, score.get("cpu_ms_per_request") or {}
+    if ping_cpu.get("server") and score_cpu.get("server"):
+        lines.append(
+            f"Processeur par requête, même série : GET /ping {number(ping_cpu['server'], 2)} ms "
+            f"dans le serveur ; GET /score {number(score_cpu['server'], 2)} ms dans le serveur "
+            f"+ {number(score_cpu.get('postgres'), 2)} ms PostgreSQL + "
+            f"{number(score_cpu.get('redis'), 2)} ms Redis (machine entière : "
+            f"{number(ping_cpu.get('machine'), 2)} contre {number(score_cpu.get('machine'), 2)} ms) ; "
+            f"serveur seul, comme sur un dyno dont la base et Redis sont ailleurs : "
+            f"{percent(_get(d, 'ratios.server_cpu_ping_to_score'), 0)}")
+    ping_cpu, score_cpu = ping.get("cpu_ms_per_request") or {}, score.get("cpu_ms_per_request") or {}
+    if ping_cpu.get("server") and score_cpu.get("server"):
+        lines.append(
+            f"Processeur par requête, même série : GET /ping {number(ping_cpu['server'], 2)} ms "
+            f"dans le serveur ; GET /score {number(score_cpu['server'], 2)} ms dans le serveur "
+            f"+ {number(score_cpu.get('postgres'), 2)} ms PostgreSQL + "
+            f"{number(score_cpu.get('redis'), 2)} ms Redis (machine entière : "
+            f"{number(ping_cpu.get('machine'), 2)} contre {number(score_cpu.get('machine'), 2)} ms) ; "
+            f"serveur seul, comme sur un dyno dont la base et Redis sont ailleurs : "
+            f"{percent(_get(d, 'ratios.server_cpu_ping_to_score'), 0)}")
     if _get(d, "raw_model_call.p50_ms") is not None:
         lines.append(f"Appel brut du modèle (prédiction + contributions, un cœur) : "
                      f"{number(_get(d, 'raw_model_call.p50_ms'), 3)} ms, "
@@ -207,6 +227,12 @@ def _portal(d: dict[str, Any]) -> list[str]:
         line += (f" ; plafond du même serveur (page de connexion, sans appel à l'API) "
                  f"{number(ceiling['rps'], 1)} pages/s, soit "
                  f"{percent(_get(d, 'ratios.client_page_to_login_page_rps'))} de ce débit")
+    cpu = page.get("cpu_ms_per_page") or {}
+    if cpu.get("machine"):
+        line += (f" ; processeur par page : portail {number(cpu.get('portal'), 1)} ms, API "
+                 f"{number(cpu.get('api'), 1)} ms, PostgreSQL {number(cpu.get('postgres'), 1)} ms, "
+                 f"Redis {number(cpu.get('redis'), 1)} ms, machine entière "
+                 f"{number(cpu['machine'], 1)} ms")
     return [line]
 
 

@@ -148,6 +148,20 @@ def test_deployed_api_lines_give_the_ratio_to_the_ceiling_beside_both_throughput
     assert raw.endswith("27\u202f728 appels/s ; GET /score = 1,7\u202f% de ce débit")
 
 
+def test_deployed_api_lines_give_the_processor_time_by_role_when_measured():
+    measured = {**DEPLOYED,
+                "ping": {**DEPLOYED["ping"], "cpu_ms_per_request": {"server": 0.61, "machine": 0.69}},
+                "score": {**DEPLOYED["score"], "cpu_ms_per_request": {
+                    "server": 1.47, "postgres": 0.23, "redis": 0.05, "machine": 1.85}},
+                "ratios": {**DEPLOYED["ratios"], "server_cpu_ping_to_score": 0.416}}
+    cpu = headlines("api", measured)[4]
+    assert cpu == ("Processeur par requête, même série : GET /ping 0,61 ms dans le serveur ; "
+                   "GET /score 1,47 ms dans le serveur + 0,23 ms PostgreSQL + 0,05 ms Redis "
+                   "(machine entière : 0,69 contre 1,85 ms) ; serveur seul, comme sur un dyno "
+                   "dont la base et Redis sont ailleurs : 42\u202f%")
+    assert not any(line.startswith("Processeur") for line in headlines("api", DEPLOYED))
+
+
 def test_a_missed_ratio_says_so():
     missed = {**DEPLOYED, "ratios": {"score_to_ping_rps": 0.283},
               "targets_met": {"score_to_ping_rps": False, "p99_ms": False}}
@@ -166,3 +180,8 @@ def test_portal_line_gives_the_client_page_beside_the_same_servers_ceiling():
     assert line.startswith("Page client du portail : p95 868 ms") and "objectif manqué" in line
     assert line.endswith("plafond du même serveur (page de connexion, sans appel à l'API) "
                          "167,0 pages/s, soit 20,0\u202f% de ce débit")
+    portal["client_page"]["cpu_ms_per_page"] = {"portal": 8.0, "api": 5.7, "postgres": 1.23,
+                                                "redis": 0.18, "machine": 15.16}
+    [line] = headlines("portal", portal)
+    assert line.endswith("processeur par page : portail 8,0 ms, API 5,7 ms, PostgreSQL 1,2 ms, "
+                         "Redis 0,2 ms, machine entière 15,2 ms")
