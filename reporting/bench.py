@@ -178,16 +178,6 @@ def _api_deployed(d: dict[str, Any]) -> list[str]:
             f"{number(ping_cpu.get('machine'), 2)} contre {number(score_cpu.get('machine'), 2)} ms) ; "
             f"serveur seul, comme sur un dyno dont la base et Redis sont ailleurs : "
             f"{percent(_get(d, 'ratios.server_cpu_ping_to_score'), 0)}")
-    ping_cpu, score_cpu = ping.get("cpu_ms_per_request") or {}, score.get("cpu_ms_per_request") or {}
-    if ping_cpu.get("server") and score_cpu.get("server"):
-        lines.append(
-            f"Processeur par requête, même série : GET /ping {number(ping_cpu['server'], 2)} ms "
-            f"dans le serveur ; GET /score {number(score_cpu['server'], 2)} ms dans le serveur "
-            f"+ {number(score_cpu.get('postgres'), 2)} ms PostgreSQL + "
-            f"{number(score_cpu.get('redis'), 2)} ms Redis (machine entière : "
-            f"{number(ping_cpu.get('machine'), 2)} contre {number(score_cpu.get('machine'), 2)} ms) ; "
-            f"serveur seul, comme sur un dyno dont la base et Redis sont ailleurs : "
-            f"{percent(_get(d, 'ratios.server_cpu_ping_to_score'), 0)}")
     if _get(d, "raw_model_call.p50_ms") is not None:
         lines.append(f"Appel brut du modèle (prédiction + contributions, un cœur) : "
                      f"{number(_get(d, 'raw_model_call.p50_ms'), 3)} ms, "

@@ -4,13 +4,11 @@ server closed is still replaced before that query. Against the real PostgreSQL o
 through the settings a dyno uses (``DATABASE_URL``)."""
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 
 import pytest
 
+from tests.django_shell import shell_result
 from tests.scoring_api.test_server import _postgres_database
 
 pytestmark = [pytest.mark.postgres]
@@ -65,12 +63,7 @@ def checked() -> dict:
     try:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.config.settings.local",
                "DJANGO_PROJECT": "portal", "DATABASE_URL": url, "CONN_MAX_AGE": "60"}
-        done = subprocess.run([sys.executable, "manage.py", "shell", "-c",
-                               f"DSN = {url!r}\n" + SCRIPT], env=env, capture_output=True,
-                              text=True, timeout=300)
-        assert done.returncode == 0, done.stderr[-3000:]
-        line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
-        yield json.loads(line.removeprefix("RESULT "))
+        yield shell_result(env, f"DSN = {url!r}\n" + SCRIPT)
     finally:
         database.close()
 

@@ -154,7 +154,9 @@ def test_deployed_api_lines_give_the_processor_time_by_role_when_measured():
                 "score": {**DEPLOYED["score"], "cpu_ms_per_request": {
                     "server": 1.47, "postgres": 0.23, "redis": 0.05, "machine": 1.85}},
                 "ratios": {**DEPLOYED["ratios"], "server_cpu_ping_to_score": 0.416}}
-    cpu = headlines("api", measured)[4]
+    lines = headlines("api", measured)
+    assert [line.startswith("Processeur") for line in lines] == [False] * 4 + [True, False]
+    cpu = lines[4]
     assert cpu == ("Processeur par requête, même série : GET /ping 0,61 ms dans le serveur ; "
                    "GET /score 1,47 ms dans le serveur + 0,23 ms PostgreSQL + 0,05 ms Redis "
                    "(machine entière : 0,69 contre 1,85 ms) ; serveur seul, comme sur un dyno "

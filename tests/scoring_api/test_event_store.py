@@ -3,13 +3,13 @@ prepared INSERT writes exactly the row the ORM writes, and a connection the serv
 replaced once instead of losing the event. Against the real PostgreSQL of this machine."""
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 
 import pytest
 
+from tests.django_shell import shell_result
 from tests.scoring_api.test_server import _postgres_database
 
 pytestmark = [pytest.mark.postgres]
@@ -59,12 +59,7 @@ def _run(url: str) -> dict:
            "DJANGO_PROJECT": "scoring_api", "DATABASE_URL": url}
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env=env,
                    check=True, capture_output=True, timeout=300)
-    done = subprocess.run([sys.executable, "manage.py", "shell", "-c",
-                           f"DSN = {url!r}\n" + SCRIPT], env=env, capture_output=True,
-                          text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
-    return json.loads(line.removeprefix("RESULT "))
+    return shell_result(env, f"DSN = {url!r}\n" + SCRIPT)
 
 
 @pytest.fixture(scope="module")
