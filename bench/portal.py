@@ -2,8 +2,9 @@
 API live, both apps as deployed (``bin/web``, production settings, gunicorn.conf.py's
 recycling, the same for both: every 5,000 ± 2,500 requests, as in bench/api.py), on PostgreSQL
 when here. wrk at 20 connections for 120 s, logged in as the demo advisor; the client page costs
-three API calls (client, score, the advisor's decisions), a fourth for a refused client (the
-recourse), plus two Plotly figures. Goals: p95 ≤ 200 ms, no request over 1 s, 0 errors.
+two API calls (the client's file with the advisors' decisions, the score), a third for a
+refused client (the recourse), plus two Plotly figures. Goals: p95 ≤ 200 ms, no request over
+1 s, 0 errors.
 Shorter: ``BENCH_PORTAL_SECONDS=20 python -m bench.run portal``.
 
 The helpers above ``main`` (a server under plain gunicorn, the advisor's login) also serve the

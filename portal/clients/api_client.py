@@ -164,10 +164,6 @@ class ScoringApiClient:
         """« Accordé si… »: the smallest changes that would get a refused client granted."""
         return self._request("GET", f"/score/{client_id}/recourse", client_id=client_id)
 
-    def decisions(self, client_id: int) -> dict[str, Any]:
-        """The advisor's decision in force for the client, and its history."""
-        return self._request("GET", f"/clients/{client_id}/decisions", client_id=client_id)
-
     def record_decision(self, client_id: int, *, advisor: str, final_decision: str,
                         reason_code: str, comment: str, model_version: str,
                         request_id: str) -> dict[str, Any]:
@@ -185,6 +181,7 @@ class ScoringApiClient:
         return self._request("GET", "/clients", params=params)
 
     def client(self, client_id: int) -> dict[str, Any]:
+        """The client's file: data, and the advisors' decisions on record (``decisions``)."""
         return self._request("GET", f"/clients/{client_id}", client_id=client_id)
 
     def similar(self, client_id: int, *, k: int = 10) -> dict[str, Any]:

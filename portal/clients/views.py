@@ -182,7 +182,7 @@ def client_data(client_id: int) -> dict[str, Any]:
     if recourse:
         for suggestion in recourse["suggestions"]:
             suggestion["apply_fields"] = _apply_fields(suggestion, client)
-    on_record = api.decisions(client_id)
+    on_record = client["decisions"]  # the client's file carries them (one call, not two)
     return {"client": client, "client_id": client_id, "score": score,
             "decision": _decision(score), "facts": client["fields"], "recourse": recourse,
             "starting_point": formats.percent(score["base_probability"]),

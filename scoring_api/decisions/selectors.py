@@ -34,6 +34,12 @@ def decision_history(*, client_id: int) -> dict[str, Any]:
     (404 for a client the API does not know)."""
     _, population = current()
     known_client(population, client_id)
+    return records_on_file(client_id=client_id)
+
+
+def records_on_file(*, client_id: int) -> dict[str, Any]:
+    """The record in force and every record of a client already known to exist, newest first
+    (also part of ``GET /clients/<id>``, the client's file)."""
     records = list(AdvisorDecision.objects.filter(client_id=client_id)
                    .order_by("-created_at", "-id"))
     # the record in force, as ``decision_current`` finds it, from the same rows: one query

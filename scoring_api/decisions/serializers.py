@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from scoring_api.scoring.serializers import ModelRefSerializer
+from scoring_api.scoring.serializers import ClientDetailSerializer, ModelRefSerializer
 from vocabulary import advisor_decisions as words
 from vocabulary.decisions import DECISIONS
 
@@ -58,3 +58,10 @@ class DecisionHistorySerializer(serializers.Serializer):
     current = DecisionSerializer(required=False,
                                  help_text="la décision en vigueur ; absente si aucune")
     history = DecisionSerializer(many=True, help_text="la plus récente d'abord")
+
+
+# GET /clients/<id>: the client's data and the advisors' decisions on record, in one answer
+# (the portal's client page needs both: one call instead of two)
+class ClientFileSerializer(ClientDetailSerializer):
+    decisions = DecisionHistorySerializer(
+        help_text="les décisions des conseillers, comme GET /clients/<id>/decisions")

@@ -14,6 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from scoring_api.decisions.selectors import records_on_file
+from scoring_api.decisions.serializers import ClientFileSerializer
 from scoring_api.scoring import selectors, services
 from scoring_api.scoring import serializers as s
 
@@ -111,10 +113,13 @@ class ClientViewSet(viewsets.ViewSet):
         page = paginator.paginate_queryset(_Rows(found), request, view=self)
         return paginator.get_paginated_response(page)
 
-    @extend_schema(parameters=[CLIENT_ID], responses={200: s.ClientDetailSerializer, **ERRORS},
-                   summary="Données descriptives d'un client")
+    @extend_schema(parameters=[CLIENT_ID], responses={200: ClientFileSerializer, **ERRORS},
+                   summary="Le dossier d'un client : ses données et les décisions des "
+                           "conseillers enregistrées")
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(selectors.client_detail(int(pk)))
+        client_id = int(pk)
+        return Response({**selectors.client_detail(client_id),
+                         "decisions": records_on_file(client_id=client_id)})
 
     @extend_schema(parameters=[CLIENT_ID, s.SimilarQuerySerializer],
                    responses={200: s.SimilarSerializer, **ERRORS},

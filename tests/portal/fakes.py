@@ -65,7 +65,8 @@ def explained(probability: float) -> dict[str, Any]:
 REASONS = explained(0.234)["reasons"]
 
 
-def client(client_id: int = CLIENT_ID) -> dict[str, Any]:
+def client(client_id: int = CLIENT_ID, records: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """GET /clients/<id>: the client's file, its data and the advisors' decisions ``records``."""
     values = {
         "sex": "M", "age_years": 25.9, "employment_years": 1.7, "income": 202500.0,
         "credit": 406597.5, "annuity": 24700.5, "goods_price": 351000.0,
@@ -79,7 +80,8 @@ def client(client_id: int = CLIENT_ID) -> dict[str, Any]:
         label, unit = label_and_unit(column)
         fields.append({"name": column, "label": label, "value": values[name],
                        "display_value": formats.value(values[name], unit), "unit": unit})
-    return {"client_id": client_id, "split": "train", **values, "fields": fields}
+    return {"client_id": client_id, "split": "train", **values, "fields": fields,
+            "decisions": decision_history(client_id, records)}
 
 
 def score(client_id: int = CLIENT_ID, probability: float = 0.234, **extra: Any) -> dict[str, Any]:

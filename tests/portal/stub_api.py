@@ -67,7 +67,9 @@ def _answer(method: str, path: str, query: dict[str, str], body: dict[str, Any],
         return 200, fakes.clients_page(12, count=40, next_page="next" if query.get("page", "1") == "1" else None,
                                        previous=None if query.get("page", "1") == "1" else "prev")
     if parts[:1] == ["clients"] and len(parts) == 2:
-        return 200, fakes.client(int(parts[1]))
+        client_id = int(parts[1])
+        return 200, fakes.client(client_id, list(reversed(
+            [r for r in records if r["client_id"] == client_id])))
     if parts[:1] == ["score"] and len(parts) == 2:
         return 200, fakes.score(int(parts[1]))
     if parts == ["population", "features"]:

@@ -154,8 +154,7 @@ def test_the_decision_on_record_and_its_history_are_shown(advisor_client, fake_a
     older = fakes.decision_record(record_id=1, final_decision="refusé", current=False,
                                   created_at="2026-11-29T09:00:00+01:00")
     newer = fakes.decision_record(record_id=2, supersedes=1)
-    fake_api.replace("GET", api_url(f"/clients/{CID}/decisions"),
-                     json=fakes.decision_history(records=[newer, older]))
+    fake_api.replace("GET", api_url(f"/clients/{CID}"), json=fakes.client(records=[newer, older]))
     html = unescape(advisor_client.get(DETAIL).content.decode())
     section = html[html.index('id="decision-conseiller"'):]
     assert "Décision enregistrée : crédit accordé" in section
@@ -165,6 +164,16 @@ def test_the_decision_on_record_and_its_history_are_shown(advisor_client, fake_a
     assert "Revenus mis à jour après l'entretien." in section
     assert "Décisions précédentes (1)" in section and "29 novembre 2026 à 09:00" in section
     assert "elle remplacera la précédente" in section
+
+
+def test_the_client_page_reads_the_decisions_from_the_clients_file(advisor_client, fake_api):
+    """One call for the file (data and decisions), one for the score, one for « Accordé si… »
+    (a refused client): never a separate call for the decisions."""
+    from urllib.parse import urlparse
+
+    assert advisor_client.get(DETAIL).status_code == 200
+    assert [(c.request.method, urlparse(c.request.url).path) for c in fake_api.calls] == [
+        ("GET", f"/clients/{CID}"), ("GET", f"/score/{CID}"), ("GET", f"/score/{CID}/recourse")]
 
 
 # --- the summary for the client ----------------------------------------------------------------
@@ -190,8 +199,8 @@ def test_the_summary_says_everything_in_plain_french(advisor_client, fake_api, a
 
 
 def test_the_summary_gives_the_advisors_decision_when_recorded(advisor_client, fake_api):
-    fake_api.replace("GET", api_url(f"/clients/{CID}/decisions"),
-                     json=fakes.decision_history(records=[fakes.decision_record()]))
+    fake_api.replace("GET", api_url(f"/clients/{CID}"),
+                     json=fakes.client(records=[fakes.decision_record()]))
     html = unescape(advisor_client.get(SUMMARY).content.decode())
     assert "Crédit accordé" in html and "prise par votre conseiller le 30 novembre 2026" in html
     assert "s'écarte de la recommandation" in html.lower()

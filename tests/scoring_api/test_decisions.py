@@ -102,6 +102,20 @@ def test_the_history_finds_the_record_in_force_in_its_one_query(api, clients_fra
     assert [entry["current"] for entry in history["history"]] == [True, False, False]
 
 
+def test_the_clients_file_carries_the_same_decisions(api, clients_frame):
+    """GET /clients/<id> embeds what GET /clients/<id>/decisions answers (the portal's client
+    page reads both from the one call)."""
+    client_id = _client(clients_frame, 14)
+    assert api.get(f"/clients/{client_id}").json()["decisions"] == {"client_id": client_id,
+                                                                     "history": []}
+    model_decision = api.get(f"/score/{client_id}").json()["decision"]
+    record = _post(api, client_id, final_decision=model_decision).json()
+    file = api.get(f"/clients/{client_id}").json()
+    assert file["decisions"] == api.get(f"/clients/{client_id}/decisions").json()
+    assert file["decisions"]["current"]["id"] == record["id"]
+    assert file["fields"] and file["client_id"] == client_id
+
+
 def test_records_are_never_edited_nor_deleted(api, clients_frame):
     client_id = _client(clients_frame)
     model_decision = api.get(f"/score/{client_id}").json()["decision"]
